@@ -1,0 +1,88 @@
+# motcua — the two set-up commands (`make demo`, `make test`) and their parts.
+# Every target is idempotent: a second run reuses what is there.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMPS := .stamps
+MANAGE := $(PY) manage.py
+
+# Python ≥ 3.12: $(PYTHON) if given, else python3.13/3.12 on PATH, else pyenv's newest 3.12+.
+PYTHON ?= $(shell for c in python3.13 python3.12; do command -v $$c >/dev/null 2>&1 && { command -v $$c; exit 0; }; done; \
+	root=$$(pyenv root 2>/dev/null) && ls -d $$root/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V | tail -n 1)
+
+IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
+
+.PHONY: help demo test setup lint schema messages run-tests chromium clean
+
+help:
+	@echo "make demo   – set up and serve motcua with the Huế demo data on http://127.0.0.1:$(PORT)"
+	@echo "make test   – set up and run the whole test suite (SQLite; PostgreSQL too when MOTCUA_TEST_DATABASE_URL is set)"
+	@echo "make lint   – ruff, mypy, migrations and OpenAPI drift checks"
+	@echo "make schema – regenerate the committed OpenAPI schema"
+
+$(STAMPS):
+	@mkdir -p $(STAMPS)
+
+$(VENV)/bin/python:
+	@if [ -z "$(PYTHON)" ]; then echo "motcua needs Python ≥ 3.12 (python3.13 on PATH, or pyenv with 3.13)"; exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMPS)/python: pyproject.toml $(VENV)/bin/python | $(STAMPS)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
+	@touch $@
+
+$(STAMPS)/npm: package.json package-lock.json | $(STAMPS)
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
+	@touch $@
+
+$(STAMPS)/gettext: | $(STAMPS)
+	@if ! command -v msgfmt >/dev/null; then \
+		if [ "$(IS_ROOT)" = yes ]; then apt-get update -qq && apt-get install -y -qq gettext; \
+		else echo "msgfmt (Debian package gettext) is needed to compile translations"; exit 1; fi; fi
+	@touch $@
+
+# Compiled translations are built here, never committed (they would go stale).
+messages: $(STAMPS)/python $(STAMPS)/gettext
+	@$(MANAGE) compilemessages -v0 --ignore '.venv' --ignore 'node_modules' --ignore 'build'
+
+setup: $(STAMPS)/python $(STAMPS)/npm messages
+
+demo: setup
+	@MOTCUA_DEMO=true $(MANAGE) collectstatic --noinput -v0
+	@MOTCUA_DEMO=true $(MANAGE) migrate --noinput -v0
+	@MOTCUA_DEMO=true $(MANAGE) load_demo --port $(PORT)
+	@MOTCUA_DEMO=true $(MANAGE) runserver 127.0.0.1:$(PORT) --skip-checks
+
+chromium:
+	@if ! command -v chromium >/dev/null; then \
+		if [ "$(IS_ROOT)" = yes ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else echo "Browser tests need Debian's chromium: apt-get install chromium (as root)"; exit 1; fi; fi
+
+test: setup chromium
+	@$(MAKE) --no-print-directory run-tests
+
+run-tests:
+	@echo "== Test suite on SQLite"
+	$(VENV)/bin/pytest
+	@if [ -n "$$MOTCUA_TEST_DATABASE_URL" ]; then \
+		echo "== Test suite on $${MOTCUA_TEST_DATABASE_URL%%:*}"; \
+		MOTCUA_DATABASE_URL="$$MOTCUA_TEST_DATABASE_URL" $(VENV)/bin/pytest; fi
+
+lint: $(STAMPS)/python
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) spectacular --file /tmp/motcua-openapi.yaml --validate --fail-on-warn
+	diff -u docs/api/openapi.yaml /tmp/motcua-openapi.yaml
+
+schema: $(STAMPS)/python
+	$(MANAGE) spectacular --file docs/api/openapi.yaml --validate --fail-on-warn
+
+clean:
+	rm -rf $(STAMPS) $(VENV) node_modules build

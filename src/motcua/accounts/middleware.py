@@ -1,0 +1,49 @@
+"""Staff sign-in requires a second factor (TOTP) — gh-2 item 11."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .selectors import user_must_enrol_second_factor
+
+# Pages a staff member without TOTP may still reach: the enrolment itself,
+# sign-out, the language switch and static files.
+_ALLOWED_URL_NAMES = {"account_logout", "mfa_activate_totp", "mfa_index", "set_language"}
+
+
+class StaffSecondFactorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: Any,
+        view_kwargs: Any,
+    ) -> HttpResponse | None:
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        match = request.resolver_match
+        if match is not None and match.url_name in _ALLOWED_URL_NAMES:
+            return None
+        if not user_must_enrol_second_factor(user=user):  # type: ignore[arg-type]
+            return None
+        messages.warning(
+            request,
+            _(
+                "Tài khoản cán bộ phải bật xác thực hai lớp. Hãy quét mã QR bằng ứng dụng"
+                " xác thực (TOTP) và nhập mã để tiếp tục."
+            ),
+        )
+        return HttpResponseRedirect(reverse("mfa_activate_totp"))
