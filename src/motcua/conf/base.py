@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "motcua.calendars",
     "motcua.procedures",
     "motcua.portal",
+    "motcua.demo",
 ]
 
 MIDDLEWARE = [
@@ -199,20 +200,25 @@ STORAGES = {
 }
 
 # --- E-mail ----------------------------------------------------------------------------------
-EMAIL_BACKEND = env_choice(
-    "MOTCUA_EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend",
-    choices={
-        "django.core.mail.backends.console.EmailBackend",
-        "django.core.mail.backends.smtp.EmailBackend",
-        "django.core.mail.backends.locmem.EmailBackend",
-    },
-)
-EMAIL_HOST = env_str("MOTCUA_EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("MOTCUA_EMAIL_PORT", 25, minimum=1)
-EMAIL_HOST_USER = env_str("MOTCUA_EMAIL_USER", "")
-EMAIL_HOST_PASSWORD = env_str("MOTCUA_EMAIL_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("MOTCUA_EMAIL_USE_TLS", False)
+# Django 6.1 mailers. MOTCUA_EMAIL_HOST switches from printing e-mail on the
+# console (embedded default) to SMTP.
+_email_host = env_str("MOTCUA_EMAIL_HOST", "")
+if _email_host:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host,
+                "port": env_int("MOTCUA_EMAIL_PORT", 587, minimum=1),
+                "username": env_str("MOTCUA_EMAIL_USER", ""),
+                "password": env_str("MOTCUA_EMAIL_PASSWORD", ""),
+                "use_tls": env_bool("MOTCUA_EMAIL_USE_TLS", True),
+                "timeout": 20,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("MOTCUA_DEFAULT_FROM_EMAIL", "motcua <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -241,6 +247,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "motcua.api.exceptions.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "motcua API",
@@ -257,8 +264,6 @@ SPECTACULAR_SETTINGS = {
 MOTCUA_AGENCY_CODE_PATTERN = env_str(
     "MOTCUA_AGENCY_CODE_PATTERN", r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.H[0-9]{2}$"
 )
-# D4: dossiers received after this local time count from the next working day.
-MOTCUA_SAME_DAY_CUTOFF = env_str("MOTCUA_SAME_DAY_CUTOFF", "15:00")
 
 # --- Logging -----------------------------------------------------------------
 LOG_LEVEL = env_choice(

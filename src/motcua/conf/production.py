@@ -24,4 +24,5 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+if not env_str("MOTCUA_EMAIL_HOST", ""):
+    raise ImproperlyConfigured("MOTCUA_EMAIL_HOST (an SMTP server) must be set in production")

@@ -1,10 +1,10 @@
 """Test runs (pytest-django). Same settings as the embedded default, made fast."""
 
 from .base import *  # noqa: F403
-from .base import STORAGES
+from .base import ALLOWED_HOSTS, LOGGING, STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; tests only
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 STORAGES = {
     **STORAGES,
     # The manifest storage needs collectstatic first; tests render templates
@@ -12,3 +12,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ACCOUNT_RATE_LIMITS = False
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]
+LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}
+# Tests and browser tests serve static files through the finders (no collectstatic).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -5,4 +5,5 @@ from . import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("du-kien-ngay-hen/", views.due_preview, name="due-preview"),
 ]

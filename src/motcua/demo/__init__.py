@@ -1,0 +1,1 @@
+"""Demo data: the Huế units, agencies, counters and demo accounts, and their loader."""
