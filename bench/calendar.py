@@ -66,14 +66,10 @@ def main() -> None:
     wd = DurationUnit.WORKING_DAYS
     year = timedelta(days=365)
 
-    rows: list[tuple[str, float]] = []
-    for days in (1, 10, 250):
-        rows.append(
-            (
-                f"due_at {days} working day(s)",
-                rate(lambda d=days: [due_at(t, d, wd, cal) for t in instants]),
-            )
-        )
+    def due_rate(days: int) -> float:
+        return rate(lambda: [due_at(t, days, wd, cal) for t in instants])
+
+    rows = [(f"due_at {days} working day(s)", due_rate(days)) for days in (1, 10, 250)]
     rows.append(
         (
             "working_time_between over 1 year",

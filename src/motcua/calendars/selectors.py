@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-import holidays
 from django.db.models import Q
+
+import holidays
 
 from motcua.organisations.models import Agency
 

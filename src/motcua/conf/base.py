@@ -16,9 +16,13 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 import dj_database_url
+import django_stubs_ext
 import structlog
 
 from .env import env_bool, env_choice, env_int, env_list, env_path, env_str, env_url
+
+# Generic admin/queryset classes (ModelAdmin[Agency]…) must be subscriptable at run time.
+django_stubs_ext.monkeypatch()
 
 SRC_DIR = Path(__file__).resolve().parent.parent  # src/motcua
 BASE_DIR = SRC_DIR.parent.parent  # the repository (or install) root
