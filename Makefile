@@ -15,7 +15,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12; do command -v $$c >/dev/null 2
 
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 
-.PHONY: help demo test setup lint schema messages run-tests chromium clean
+.PHONY: help demo test setup lint schema messages translations run-tests chromium clean
 
 help:
 	@echo "make demo   – set up and serve motcua with the Huế demo data on http://127.0.0.1:$(PORT)"
@@ -73,7 +73,12 @@ run-tests:
 		echo "== Test suite on $${MOTCUA_TEST_DATABASE_URL%%:*}"; \
 		MOTCUA_DATABASE_URL="$$MOTCUA_TEST_DATABASE_URL" $(VENV)/bin/pytest; fi
 
-lint: $(STAMPS)/python
+# Refresh the English catalogue from the sources and fail on any gap.
+translations: $(STAMPS)/python $(STAMPS)/gettext
+	$(MANAGE) makemessages -l en --no-obsolete --no-location -v0 --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'build/*' --ignore 'var/*'
+	$(PY) scripts/check_translations.py
+
+lint: $(STAMPS)/python translations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy

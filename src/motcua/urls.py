@@ -2,19 +2,19 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from drf_spectacular.views import SpectacularAPIView
 
 # The admin signs in through allauth, so staff get the same second factor there.
 admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("calendar/", include("motcua.calendars.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", include((api_v1, "api"))),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

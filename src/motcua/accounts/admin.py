@@ -16,7 +16,7 @@ class MembershipInline(admin.TabularInline[StaffMembership, User]):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[User]):
     list_display = ["username", "full_name", "kind", "email", "is_active", "identity_verified"]
     list_filter = ["kind", "is_active", "is_staff", "identity_verified", "is_demo"]
     search_fields = ["username", "full_name", "email", "identity_number", "tax_code", "phone"]

@@ -37,7 +37,7 @@ class StaffSecondFactorMiddleware:
         match = request.resolver_match
         if match is not None and match.url_name in _ALLOWED_URL_NAMES:
             return None
-        if not user_must_enrol_second_factor(user=user):  # type: ignore[arg-type]
+        if not user_must_enrol_second_factor(user=user):
             return None
         messages.warning(
             request,

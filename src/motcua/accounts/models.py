@@ -75,7 +75,7 @@ class User(AbstractUser):
         help_text=_("Tài khoản dữ liệu mẫu; chỉ được bỏ qua xác thực hai lớp khi bật chế độ demo."),
     )
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         verbose_name = _("người dùng")
         verbose_name_plural = _("người dùng")
         constraints = [

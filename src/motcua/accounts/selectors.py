@@ -12,16 +12,17 @@ from .models import User
 
 def user_is_staff_member(*, user: User) -> bool:
     """Officials and administrators: anyone who works on dossiers or configuration."""
-    return user.kind == UserKind.STAFF or user.is_staff or user.is_superuser
+    return bool(user.kind == UserKind.STAFF or user.is_staff or user.is_superuser)
 
 
 def user_has_totp(*, user: User) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    has_totp: bool = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return has_totp
 
 
 def user_may_skip_second_factor(*, user: User) -> bool:
     """Demo staff accounts sign in with a password only, and only in demo mode (gh-2)."""
-    return bool(settings.MOTCUA_DEMO) and user.is_demo
+    return bool(settings.MOTCUA_DEMO) and bool(user.is_demo)
 
 
 def user_must_enrol_second_factor(*, user: User) -> bool:

@@ -206,6 +206,19 @@ class WorkCalendar:
     def __hash__(self) -> int:
         return self._hash
 
+    def __reduce__(self) -> tuple[type[WorkCalendar], tuple[object, ...]]:
+        # MappingProxyType does not pickle (the Django cache pickles): rebuild from the
+        # public fields, which also revalidates them.
+        return type(self), (
+            dict(self.weekly_hours),
+            self.non_working_days,
+            self.extra_working_days,
+            self.extra_day_hours,
+            self.same_day_cutoff,
+            self.hours_per_working_day,
+            self.tz,
+        )
+
     @classmethod
     def standard(
         cls,

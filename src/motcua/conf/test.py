@@ -11,7 +11,7 @@ STORAGES = {
     # without it, browser tests serve files through the finders.
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-ACCOUNT_RATE_LIMITS = False
+ACCOUNT_RATE_LIMITS = {}  # no rate limits in tests
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}
 # Tests and browser tests serve static files through the finders (no collectstatic).

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from motcua.api.serializers import ValidationErrorSerializer
 from motcua.calendars.constants import DurationUnit
 from motcua.calendars.selectors import due_date_preview
 from motcua.organisations.models import Agency
@@ -114,7 +115,12 @@ class CalendarDueDateApi(APIView):
             " names the offending parameter under `errors`."
         ),
         parameters=[DueDateInputSerializer],
-        responses={200: DueDateOutputSerializer},
+        responses={
+            200: DueDateOutputSerializer,
+            400: OpenApiResponse(
+                ValidationErrorSerializer, description="A parameter is missing or invalid."
+            ),
+        },
         examples=[
             OpenApiExample(
                 "Five working days across the Hùng Kings' compensatory Monday",

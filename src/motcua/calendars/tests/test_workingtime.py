@@ -6,6 +6,8 @@ database. Dates are real 2026–2027 dates; each row says why its answer is what
 
 from __future__ import annotations
 
+import copy
+import pickle
 from collections.abc import Callable
 from dataclasses import FrozenInstanceError
 from datetime import UTC, date, datetime, time, timedelta
@@ -542,6 +544,14 @@ class WorkingTimeTests(SimpleTestCase):
             CAL.same_day_cutoff = time(16)  # type: ignore[misc]
         with self.assertRaises(TypeError):
             CAL.weekly_hours[5] = DEFAULT_DAY  # type: ignore[index]
+        # Selectors may keep a built calendar in the Django cache, which pickles.
+        unpickled = pickle.loads(pickle.dumps(SATURDAY_CAL))  # noqa: S301 - our own bytes
+        for copied in (unpickled, copy.deepcopy(SATURDAY_CAL)):
+            self.assertEqual(copied, SATURDAY_CAL)
+            # Fri 16:00 + 2 h reaches Saturday morning only with Saturday hours.
+            self.assertEqual(
+                add_working_time(vn(2026, 3, 6, 16), 2 * HOUR, copied), vn(2026, 3, 7, 8, 30)
+            )
 
     # --- properties ------------------------------------------------------------------------
 

@@ -1,0 +1,338 @@
+"""Load the Huế demo data (gh-2 items 6 and 15) through the catalogue services.
+
+The load is one transaction and idempotent: every write is an upsert keyed by
+a natural key that saves only what differs, so a second run on an unchanged
+database issues no INSERT, UPDATE or DELETE. Demo accounts get their password
+and verified e-mail back on every run, so the printed logins always work.
+
+Procedure fields, office hours and users have no service of their own yet
+(procedures, calendars and accounts own them); the small upserts below keep
+the same contract (``full_clean()`` before save, write only on change) until
+those apps grow their ``services.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from allauth.account.models import EmailAddress
+
+from motcua.accounts.constants import UserKind
+from motcua.accounts.models import User
+from motcua.calendars.models import WorkPeriod, WorkSchedule
+from motcua.organisations.constants import Role
+from motcua.organisations.models import AdminUnit, Agency, Counter, StaffMembership
+from motcua.organisations.services import (
+    admin_unit_upsert,
+    agency_upsert,
+    counter_upsert,
+    department_upsert,
+    membership_grant,
+)
+from motcua.procedures.models import ProcedureField
+
+from . import hue
+
+# All demo accounts share one published password, so they may share one hash:
+# a fixed salt makes the hash reproducible, which lets a reload see "password
+# unchanged" with one hash computation instead of one per account (PBKDF2 is
+# deliberately slow). 22+ letters keep the salt above Django's 128-bit entropy
+# floor, so signing in does not trigger a rehash that a reload would undo.
+_DEMO_SALT = "motcuaDemoHueSharedSalt"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    full_name: str
+    description: str  # role and agency, in Vietnamese
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    units: int
+    agencies: int
+    counters: int
+    users: int
+    memberships: int
+    logins: tuple[DemoLogin, ...]
+    password: str = hue.DEMO_PASSWORD
+
+
+def load_hue_demo() -> DemoSummary:
+    """Create or bring up to date the Huế units, agencies, counters, calendar and accounts."""
+    with transaction.atomic():
+        schedules = {row.name: _schedule_upsert(row) for row in hue.SCHEDULES}
+        city, communes = _load_units()
+        agencies = _load_agencies(city=city, communes=communes, schedules=schedules)
+        fields = {row.code: _procedure_field_upsert(row) for row in hue.FIELDS}
+        _load_counters(agencies=agencies, fields=fields)
+        logins = _load_users(agencies=agencies, communes=communes)
+    return DemoSummary(
+        units=AdminUnit.objects.count(),
+        agencies=Agency.objects.count(),
+        counters=Counter.objects.count(),
+        users=User.objects.filter(is_demo=True).count(),
+        memberships=StaffMembership.objects.filter(user__is_demo=True).count(),
+        logins=logins,
+    )
+
+
+# --- Units ------------------------------------------------------------------------------------
+def _load_units() -> tuple[AdminUnit, dict[str, AdminUnit]]:
+    """Return Thành phố Huế and its 40 commune-level units by name."""
+    province = _unit(
+        hue.PROVINCE,
+        parent=None,
+        valid_from=hue.PROVINCE_FROM,
+        valid_to=hue.LAST_DAY_OF_PROVINCE,
+        source=hue.SOURCE_PROVINCE,
+    )
+    city = _unit(
+        hue.CITY,
+        parent=None,
+        valid_from=hue.CITY_FROM,
+        source=hue.SOURCE_CITY,
+        predecessors=[province],
+    )
+    districts_2024 = {
+        row.name: _unit(
+            row,
+            parent=province,
+            valid_from=hue.DISTRICTS_2024_FROM,
+            valid_to=hue.LAST_DAY_OF_PROVINCE,
+            source=hue.SOURCE_DISTRICTS_2024,
+        )
+        for row in hue.DISTRICTS_2024
+    }
+    districts_2025 = {
+        row.unit.name: _unit(
+            row.unit,
+            parent=city,
+            valid_from=hue.CITY_FROM,
+            valid_to=hue.LAST_DAY_OF_DISTRICTS,
+            source=hue.SOURCE_CITY,
+            predecessors=[districts_2024[name] for name in row.predecessors],
+        )
+        for row in hue.DISTRICTS_2025
+    }
+    communes: dict[str, AdminUnit] = {}
+    for commune in hue.COMMUNES:
+        old_units = [
+            admin_unit_upsert(
+                kind=old.kind,
+                name=old.name,
+                parent=districts_2025[old.district],
+                valid_from=hue.CITY_FROM,
+                valid_to=hue.LAST_DAY_OF_DISTRICTS,
+                source=hue.SOURCE_OLD_COMMUNES,
+            )
+            for old in commune.predecessors
+        ]
+        communes[commune.unit.name] = _unit(
+            commune.unit,
+            parent=city,
+            valid_from=hue.COMMUNES_FROM,
+            source=hue.SOURCE_COMMUNES,
+            predecessors=old_units,
+        )
+    return city, communes
+
+
+def _unit(
+    row: hue.Unit,
+    *,
+    parent: AdminUnit | None,
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
+    source: str,
+    predecessors: list[AdminUnit] | None = None,
+) -> AdminUnit:
+    return admin_unit_upsert(
+        kind=row.kind,
+        name=row.name,
+        parent=parent,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        code=row.code,
+        code_scheme=row.code_scheme,
+        source=source,
+        predecessors=predecessors or (),
+    )
+
+
+# --- Agencies and counters --------------------------------------------------------------------
+def _load_agencies(
+    *, city: AdminUnit, communes: Mapping[str, AdminUnit], schedules: Mapping[str, WorkSchedule]
+) -> dict[str, Agency]:
+    rows = [*hue.CITY_AGENCIES]
+    for commune in hue.COMMUNES:
+        rows.extend(hue.commune_agencies(commune))
+    agencies: dict[str, Agency] = {}
+    for row in rows:  # a parent always comes before its children
+        agency = agency_upsert(
+            name=row.name,
+            name_en=row.name_en,
+            kind=row.kind,
+            unit=communes[row.unit] if row.unit else city,
+            code=row.code,
+            parent=agencies[row.parent] if row.parent else None,
+            valid_from=hue.AGENCIES_FROM,
+            address=row.address,
+            email=row.email,
+            schedule=schedules[row.schedule] if row.schedule else None,
+        )
+        for name, name_en in row.departments:
+            department_upsert(agency=agency, name=name, name_en=name_en)
+        agencies[row.key] = agency
+    return agencies
+
+
+def _load_counters(*, agencies: Mapping[str, Agency], fields: Mapping[str, ProcedureField]) -> None:
+    placements = [(agencies["trungtam"], None, hue.CITY_CENTRE_COUNTERS)]
+    for name in hue.DEMO_COMMUNES:
+        placements.append(
+            (
+                agencies[hue.commune_centre_key(name)],
+                agencies[hue.commune_ubnd_key(name)],
+                hue.COMMUNE_CENTRE_COUNTERS,
+            )
+        )
+    for centre, commune_ubnd, rows in placements:
+        for row in rows:
+            operator = commune_ubnd if row.operator == hue.COMMUNE_UBND else agencies[row.operator]
+            counter_upsert(
+                agency=centre,
+                number=row.number,
+                name=row.name,
+                operator=operator,
+                fields=[fields[code] for code in row.fields],
+            )
+
+
+# --- Users ------------------------------------------------------------------------------------
+def _load_users(
+    *, agencies: Mapping[str, Agency], communes: Mapping[str, AdminUnit]
+) -> tuple[DemoLogin, ...]:
+    password = make_password(hue.DEMO_PASSWORD, salt=_DEMO_SALT)
+    logins: list[DemoLogin] = []
+    for staff in hue.STAFF:
+        user = _demo_user_upsert(
+            username=staff.username,
+            password=password,
+            full_name=staff.full_name,
+            kind=UserKind.STAFF,
+            is_staff=staff.is_admin,
+            is_superuser=staff.is_admin,
+        )
+        agency = agencies[staff.agency]
+        department = agency.departments.get(name=staff.department) if staff.department else None
+        membership_grant(
+            user=user,
+            agency=agency,
+            role=staff.role,
+            department=department,
+            valid_from=hue.AGENCIES_FROM,
+        )
+        where = f"{department.name}, {agency.name}" if department else agency.name
+        logins.append(
+            DemoLogin(staff.username, staff.full_name, f"{Role(staff.role).label} – {where}")
+        )
+    for applicant in hue.APPLICANTS:
+        ward = communes[applicant.ward]
+        _demo_user_upsert(
+            username=applicant.username,
+            password=password,
+            full_name=applicant.full_name,
+            kind=applicant.kind,
+            identity_number=applicant.identity_number,
+            date_of_birth=applicant.date_of_birth,
+            tax_code=applicant.tax_code,
+            phone=applicant.phone,
+            address_unit=ward,
+            address_street=applicant.address_street,
+        )
+        if applicant.kind == UserKind.BUSINESS:
+            who = _("Doanh nghiệp – mã số thuế %(tax_code)s") % {"tax_code": applicant.tax_code}
+        else:
+            who = _("Công dân – %(ward)s") % {"ward": ward.display_name}
+        logins.append(DemoLogin(applicant.username, applicant.full_name, who))
+    return tuple(logins)
+
+
+def _demo_user_upsert(*, username: str, password: str, **values: object) -> User:
+    """Create or update a demo account with a verified, primary e-mail address.
+
+    The allauth ``EmailAddress`` row is what lets a demo user sign in by
+    e-mail straight away: sign-up verification is mandatory otherwise.
+    """
+    email = f"{username}@{hue.EMAIL_DOMAIN}"
+    user = User.objects.filter(username=username).first() or User(username=username)
+    changed = _assign(user, {**values, "email": email, "is_demo": True, "is_active": True})
+    if user.password != password:
+        user.password = password
+        changed = True
+    _save_if_changed(user, changed)
+    address = EmailAddress.objects.filter(user=user, email=email).first() or EmailAddress(
+        user=user, email=email
+    )
+    _save_if_changed(address, _assign(address, {"verified": True, "primary": True}))
+    return user
+
+
+# --- Procedure fields and office hours ---------------------------------------------------------
+def _procedure_field_upsert(row: hue.FieldRow) -> ProcedureField:
+    field = ProcedureField.objects.filter(code=row.code).first() or ProcedureField(code=row.code)
+    _save_if_changed(field, _assign(field, {"name": row.name, "name_en": row.name_en}))
+    return field
+
+
+def _schedule_upsert(row: hue.Schedule) -> WorkSchedule:
+    """Create or update a schedule; its periods become exactly ``row.periods``.
+
+    Only one schedule may be the default: if an administrator already chose
+    another one, the demo leaves that choice alone.
+    """
+    schedule = WorkSchedule.objects.filter(name=row.name).first() or WorkSchedule(name=row.name)
+    is_default = (
+        row.is_default
+        and not WorkSchedule.objects.filter(is_default=True).exclude(name=row.name).exists()
+    )
+    changed = _assign(schedule, {"is_default": is_default, "same_day_cutoff": row.same_day_cutoff})
+    _save_if_changed(schedule, changed)
+    current = set(schedule.periods.values_list("weekday", "start", "end"))
+    if current != set(row.periods):
+        schedule.periods.all().delete()
+        for weekday, start, end in row.periods:
+            period = WorkPeriod(schedule=schedule, weekday=weekday, start=start, end=end)
+            period.full_clean()
+            period.save()
+    return schedule
+
+
+def _assign(obj: models.Model, values: Mapping[str, object]) -> bool:
+    """Set ``values`` on ``obj``; return whether anything differed (relations by pk)."""
+    changed = False
+    for name, value in values.items():
+        field = obj._meta.get_field(name)
+        if field.is_relation:
+            current = getattr(obj, field.attname)  # type: ignore[union-attr]
+            if current != (value.pk if isinstance(value, models.Model) else value):
+                setattr(obj, name, value)
+                changed = True
+        elif getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def _save_if_changed(obj: models.Model, changed: bool) -> None:
+    if obj.pk is None or changed:
+        obj.full_clean()
+        obj.save()

@@ -1,0 +1,57 @@
+"""``manage.py load_demo``: load the Huế demo data and print how to sign in.
+
+Never prompts, so ``make demo`` and the container entrypoint can run it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
+
+from motcua.demo.loader import load_hue_demo
+
+
+class Command(BaseCommand):
+    help = _("Nạp dữ liệu mẫu Huế (chạy lại không tạo bản ghi trùng) và in tài khoản mẫu.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=8000,
+            help=_("Cổng của máy chủ, dùng để in địa chỉ (mặc định 8000)."),
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        summary = load_hue_demo()
+        base = f"http://127.0.0.1:{options['port']}/"
+        out = self.stdout.write
+        out(
+            _(
+                "Dữ liệu mẫu Huế: %(units)d đơn vị hành chính, %(agencies)d cơ quan,"
+                " %(counters)d quầy, %(users)d tài khoản."
+            )
+            % {
+                "units": summary.units,
+                "agencies": summary.agencies,
+                "counters": summary.counters,
+                "users": summary.users,
+            }
+        )
+        out(_("motcua đang chạy tại %(url)s") % {"url": base})
+        out(_("Trang quản trị: %(url)s") % {"url": f"{base}admin/"})
+        out(_("Tài khoản mẫu (tên đăng nhập / mật khẩu – người dùng):"))
+        for login in summary.logins:
+            out(f"  {login.username} / {summary.password} – {login.full_name}, {login.description}")
+        if settings.MOTCUA_DEMO:
+            out(_("Chế độ demo: cán bộ mẫu đăng nhập không cần xác thực hai lớp."))
+        else:
+            out(
+                _(
+                    "Chế độ demo đang tắt: cán bộ phải bật xác thực hai lớp; đặt"
+                    " MOTCUA_DEMO=true để cán bộ mẫu đăng nhập không cần bước này."
+                )
+            )
