@@ -195,7 +195,10 @@ def _load_agencies(
 
 
 def _load_counters(*, agencies: Mapping[str, Agency], fields: Mapping[str, ProcedureField]) -> None:
-    placements = [(agencies["trungtam"], None, hue.CITY_CENTRE_COUNTERS)]
+    # (centre, the commune's People's Committee if any, counters)
+    placements: list[tuple[Agency, Agency | None, tuple[hue.CounterRow, ...]]] = [
+        (agencies["trungtam"], None, hue.CITY_CENTRE_COUNTERS)
+    ]
     for name in hue.DEMO_COMMUNES:
         placements.append(
             (
@@ -240,7 +243,7 @@ def _load_users(
             department=department,
             valid_from=hue.AGENCIES_FROM,
         )
-        where = f"{department.name}, {agency.name}" if department else agency.name
+        where = f"{department.name}, {agency.display_name}" if department else agency.display_name
         logins.append(
             DemoLogin(staff.username, staff.full_name, f"{Role(staff.role).label} – {where}")
         )

@@ -77,23 +77,16 @@ def admin_unit_upsert(
     ``predecessors`` are added, never removed: links entered later by hand
     (for instance the communes domain.md leaves as "—" until QĐ 614/QĐ-UBND is
     transcribed) survive a reload. Each predecessor must have ended before this
-    unit starts, since "formed from" only points back in time (domain.md §3.2).
+    unit starts, since "formed from" only points back in time (domain.md §3.2);
+    that also rules out a unit formed from itself.
     """
     name = _nfc(name)
     unit = AdminUnit.objects.filter(
         kind=kind, name=name, parent=parent, valid_from=valid_from
     ).first() or AdminUnit(kind=kind, name=name, parent=parent, valid_from=valid_from)
-    changed = _assign(
-        unit,
-        {"valid_to": valid_to, "code": code, "code_scheme": code_scheme, "source": _nfc(source)},
-    )
-    _save_if_changed(unit, changed)
-
     wanted = {p.pk: p for p in predecessors}
     for predecessor in wanted.values():
-        if predecessor.pk == unit.pk:
-            raise ValidationError({"predecessors": _("Đơn vị không thể hình thành từ chính nó.")})
-        if predecessor.valid_to is None or predecessor.valid_to >= unit.valid_from:
+        if predecessor.valid_to is None or predecessor.valid_to >= valid_from:
             raise ValidationError(
                 {
                     "predecessors": _(
@@ -102,6 +95,11 @@ def admin_unit_upsert(
                     % {"old": predecessor}
                 }
             )
+    changed = _assign(
+        unit,
+        {"valid_to": valid_to, "code": code, "code_scheme": code_scheme, "source": _nfc(source)},
+    )
+    _save_if_changed(unit, changed)
     if wanted:
         linked = set(unit.predecessors.filter(pk__in=wanted).values_list("pk", flat=True))
         missing = [p for pk, p in wanted.items() if pk not in linked]
