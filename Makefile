@@ -9,9 +9,11 @@ PY := $(VENV)/bin/python
 STAMPS := .stamps
 MANAGE := $(PY) manage.py
 
-# Python ≥ 3.12: $(PYTHON) if given, else python3.13/3.12 on PATH, else pyenv's newest 3.12+.
-PYTHON ?= $(shell for c in python3.13 python3.12; do command -v $$c >/dev/null 2>&1 && { command -v $$c; exit 0; }; done; \
-	root=$$(pyenv root 2>/dev/null) && ls -d $$root/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V | tail -n 1)
+# Python ≥ 3.12: $(PYTHON) if given, else the first candidate that really runs and is new
+# enough (pyenv shims exist for versions that are not selected, so each one is tried).
+PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 \
+	$$(ls -d $$(pyenv root 2>/dev/null)/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+	$$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$c; exit 0; }; done)
 
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 
