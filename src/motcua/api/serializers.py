@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+
 from rest_framework import serializers
 
 

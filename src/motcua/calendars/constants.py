@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DurationUnit(models.TextChoices):
@@ -13,7 +14,7 @@ class DurationUnit(models.TextChoices):
 
     WORKING_DAYS = "working_days", _("ngày làm việc")
     WORKING_HOURS = "working_hours", _("giờ làm việc")
-    CALENDAR_DAYS = "calendar_days", _("ngày")
+    CALENDAR_DAYS = "calendar_days", pgettext_lazy("duration unit", "ngày")
     SAME_DAY = "same_day", _("trong ngày")  # D4: NĐ 61 Art 18(2)–(3), 15:00 cut-off
     NO_APPOINTMENT = "no_appointment", _("không hẹn ngày trả")
 
