@@ -59,7 +59,9 @@ class DueDateApiTests(TestCase):
             WorkPeriod.objects.create(
                 schedule=saturday, weekday=weekday, start=dt.time(13, 30), end=dt.time(17)
             )
-        WorkPeriod.objects.create(schedule=saturday, weekday=5, start=dt.time(7), end=dt.time(11, 30))
+        WorkPeriod.objects.create(
+            schedule=saturday, weekday=5, start=dt.time(7), end=dt.time(11, 30)
+        )
         agency = AgencyFactory(code="000.00.07.H57", schedule=saturday)
         # Friday 27/11/2026 16:00 + 4 working hours: 1 h on Friday, then the
         # agency opens Saturday morning, so 3 h more end Sat 28/11 10:00.

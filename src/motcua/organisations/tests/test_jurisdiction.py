@@ -33,9 +33,7 @@ class JurisdictionTests(TestCase):
         cls.ward_a = AdminUnitFactory(name="Kim Long", parent=cls.city)
         cls.ward_b = AdminUnitFactory(name="Phú Bài", parent=cls.city)
         cls.city_center = AgencyFactory(name="Trung tâm PVHCC thành phố", unit=cls.city)
-        cls.department = AgencyFactory(
-            name="Sở Tư pháp", kind=AgencyKind.DEPARTMENT, unit=cls.city
-        )
+        cls.department = AgencyFactory(name="Sở Tư pháp", kind=AgencyKind.DEPARTMENT, unit=cls.city)
         cls.center_a = AgencyFactory(name="Trung tâm PVHCC phường Kim Long", unit=cls.ward_a)
         cls.center_b = AgencyFactory(name="Trung tâm PVHCC phường Phú Bài", unit=cls.ward_b)
         cls.all_agencies = [cls.city_center, cls.department, cls.center_a, cls.center_b]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import time_machine
 from django.test import TestCase
+
+import time_machine
 
 from motcua.organisations.constants import AdminUnitKind, AgencyKind
 from motcua.organisations.models import Counter
