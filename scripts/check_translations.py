@@ -25,8 +25,8 @@ def problems(path: Path = CATALOGUE) -> list[str]:
 if __name__ == "__main__":
     issues = problems()
     for issue in issues:
-        print(issue)  # noqa: T201
+        print(issue)
     if issues:
-        print(f"{CATALOGUE}: {len(issues)} entries need an English translation")  # noqa: T201
+        print(f"{CATALOGUE}: {len(issues)} entries need an English translation")
         sys.exit(1)
-    print(f"{CATALOGUE.name}: English translation complete")  # noqa: T201
+    print(f"{CATALOGUE.name}: English translation complete")

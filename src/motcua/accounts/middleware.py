@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 
 from .selectors import user_must_enrol_second_factor
 
-# Pages a staff member without TOTP may still reach: the enrolment itself,
-# sign-out, the language switch and static files.
-_ALLOWED_URL_NAMES = {"account_logout", "mfa_activate_totp", "mfa_index", "set_language"}
+# Pages a staff member without TOTP may still reach: allauth's MFA pages (the
+# enrolment, its re-authentication step, recovery codes), sign-out and the
+# language switch. Anything else would loop back to the enrolment.
+_ALLOWED_URL_NAMES = {"account_logout", "account_reauthenticate", "set_language"}
+_ALLOWED_URL_PREFIX = "mfa_"
 
 
 class StaffSecondFactorMiddleware:
@@ -35,8 +37,11 @@ class StaffSecondFactorMiddleware:
         if not user.is_authenticated:
             return None
         match = request.resolver_match
-        if match is not None and match.url_name in _ALLOWED_URL_NAMES:
-            return None
+        if match is not None and match.url_name is not None:
+            if match.url_name in _ALLOWED_URL_NAMES or match.url_name.startswith(
+                _ALLOWED_URL_PREFIX
+            ):
+                return None
         if not user_must_enrol_second_factor(user=user):
             return None
         messages.warning(
