@@ -37,11 +37,11 @@ class StaffSecondFactorMiddleware:
         if not user.is_authenticated:
             return None
         match = request.resolver_match
-        if match is not None and match.url_name is not None:
-            if match.url_name in _ALLOWED_URL_NAMES or match.url_name.startswith(
-                _ALLOWED_URL_PREFIX
-            ):
-                return None
+        name = match.url_name if match is not None else None
+        if name is not None and (
+            name in _ALLOWED_URL_NAMES or name.startswith(_ALLOWED_URL_PREFIX)
+        ):
+            return None
         if not user_must_enrol_second_factor(user=user):
             return None
         messages.warning(
