@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from allauth.account.models import EmailAddress
@@ -26,6 +26,7 @@ from allauth.account.models import EmailAddress
 from motcua.accounts.constants import UserKind
 from motcua.accounts.models import User
 from motcua.calendars.models import WorkPeriod, WorkSchedule
+from motcua.core.upsert import assign_changed, save_if_changed
 from motcua.organisations.constants import Role
 from motcua.organisations.models import AdminUnit, Agency, Counter, StaffMembership
 from motcua.organisations.services import (
@@ -277,22 +278,22 @@ def _demo_user_upsert(*, username: str, password: str, **values: object) -> User
     """
     email = f"{username}@{hue.EMAIL_DOMAIN}"
     user = User.objects.filter(username=username).first() or User(username=username)
-    changed = _assign(user, {**values, "email": email, "is_demo": True, "is_active": True})
+    changed = assign_changed(user, {**values, "email": email, "is_demo": True, "is_active": True})
     if user.password != password:
         user.password = password
         changed = True
-    _save_if_changed(user, changed)
+    save_if_changed(user, changed)
     address = EmailAddress.objects.filter(user=user, email=email).first() or EmailAddress(
         user=user, email=email
     )
-    _save_if_changed(address, _assign(address, {"verified": True, "primary": True}))
+    save_if_changed(address, assign_changed(address, {"verified": True, "primary": True}))
     return user
 
 
 # --- Procedure fields and office hours ---------------------------------------------------------
 def _procedure_field_upsert(row: hue.FieldRow) -> ProcedureField:
     field = ProcedureField.objects.filter(code=row.code).first() or ProcedureField(code=row.code)
-    _save_if_changed(field, _assign(field, {"name": row.name, "name_en": row.name_en}))
+    save_if_changed(field, assign_changed(field, {"name": row.name, "name_en": row.name_en}))
     return field
 
 
@@ -307,8 +308,10 @@ def _schedule_upsert(row: hue.Schedule) -> WorkSchedule:
         row.is_default
         and not WorkSchedule.objects.filter(is_default=True).exclude(name=row.name).exists()
     )
-    changed = _assign(schedule, {"is_default": is_default, "same_day_cutoff": row.same_day_cutoff})
-    _save_if_changed(schedule, changed)
+    changed = assign_changed(
+        schedule, {"is_default": is_default, "same_day_cutoff": row.same_day_cutoff}
+    )
+    save_if_changed(schedule, changed)
     current = set(schedule.periods.values_list("weekday", "start", "end"))
     if current != set(row.periods):
         schedule.periods.all().delete()
@@ -317,25 +320,3 @@ def _schedule_upsert(row: hue.Schedule) -> WorkSchedule:
             period.full_clean()
             period.save()
     return schedule
-
-
-def _assign(obj: models.Model, values: Mapping[str, object]) -> bool:
-    """Set ``values`` on ``obj``; return whether anything differed (relations by pk)."""
-    changed = False
-    for name, value in values.items():
-        field = obj._meta.get_field(name)
-        if field.is_relation:
-            current = getattr(obj, field.attname)  # type: ignore[union-attr]
-            if current != (value.pk if isinstance(value, models.Model) else value):
-                setattr(obj, name, value)
-                changed = True
-        elif getattr(obj, name) != value:
-            setattr(obj, name, value)
-            changed = True
-    return changed
-
-
-def _save_if_changed(obj: models.Model, changed: bool) -> None:
-    if obj.pk is None or changed:
-        obj.full_clean()
-        obj.save()

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
 from motcua.calendars.models import WorkSchedule
+from motcua.core.upsert import assign_changed, save_if_changed
 from motcua.procedures.models import ProcedureField
 
 from .constants import AdminUnitKind, AgencyKind, Role
@@ -29,32 +29,6 @@ from .models import AdminUnit, Agency, Counter, Department, StaffMembership
 
 def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
-
-
-def _assign(obj: models.Model, values: Mapping[str, object]) -> bool:
-    """Set ``values`` on ``obj``; return whether anything differed.
-
-    Relations are compared by primary key so an unchanged row costs no query.
-    """
-    changed = False
-    for name, value in values.items():
-        field = obj._meta.get_field(name)
-        if field.is_relation:
-            current = getattr(obj, field.attname)  # type: ignore[union-attr]
-            new = value.pk if isinstance(value, models.Model) else value
-            if current != new:
-                setattr(obj, name, value)
-                changed = True
-        elif getattr(obj, name) != value:
-            setattr(obj, name, value)
-            changed = True
-    return changed
-
-
-def _save_if_changed(obj: models.Model, changed: bool) -> None:
-    if obj.pk is None or changed:
-        obj.full_clean()
-        obj.save()
 
 
 def admin_unit_upsert(
@@ -95,11 +69,11 @@ def admin_unit_upsert(
                     % {"old": predecessor}
                 }
             )
-    changed = _assign(
+    changed = assign_changed(
         unit,
         {"valid_to": valid_to, "code": code, "code_scheme": code_scheme, "source": _nfc(source)},
     )
-    _save_if_changed(unit, changed)
+    save_if_changed(unit, changed)
     if wanted:
         linked = set(unit.predecessors.filter(pk__in=wanted).values_list("pk", flat=True))
         missing = [p for pk, p in wanted.items() if pk not in linked]
@@ -132,7 +106,7 @@ def agency_upsert(
         agency = Agency.objects.filter(code=code).first() or Agency(code=code)
     else:
         agency = Agency.objects.filter(name=name, unit=unit, code="").first() or Agency()
-    changed = _assign(
+    changed = assign_changed(
         agency,
         {
             "name": name,
@@ -148,7 +122,7 @@ def agency_upsert(
             "schedule": schedule,
         },
     )
-    _save_if_changed(agency, changed)
+    save_if_changed(agency, changed)
     return agency
 
 
@@ -158,8 +132,8 @@ def department_upsert(*, agency: Agency, name: str, name_en: str = "") -> Depart
     department = Department.objects.filter(agency=agency, name=name).first() or Department(
         agency=agency, name=name
     )
-    changed = _assign(department, {"name_en": name_en})
-    _save_if_changed(department, changed)
+    changed = assign_changed(department, {"name_en": name_en})
+    save_if_changed(department, changed)
     return department
 
 
@@ -175,8 +149,8 @@ def counter_upsert(
     counter = Counter.objects.filter(agency=agency, number=number).first() or Counter(
         agency=agency, number=number
     )
-    changed = _assign(counter, {"name": _nfc(name), "operator": operator})
-    _save_if_changed(counter, changed)
+    changed = assign_changed(counter, {"name": _nfc(name), "operator": operator})
+    save_if_changed(counter, changed)
     wanted = {f.pk for f in fields}
     current = set(counter.fields.values_list("pk", flat=True))
     if wanted != current:
@@ -204,6 +178,6 @@ def membership_grant(
     ).first() or StaffMembership(
         user=user, agency=agency, role=role, department=department, valid_from=valid_from
     )
-    changed = _assign(membership, {"valid_to": valid_to})
-    _save_if_changed(membership, changed)
+    changed = assign_changed(membership, {"valid_to": valid_to})
+    save_if_changed(membership, changed)
     return membership

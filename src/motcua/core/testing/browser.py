@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import tag
+from django.urls import reverse
 
 from playwright.sync_api import (
     Browser,
@@ -128,6 +129,7 @@ class BrowserTestCase(StaticLiveServerTestCase):
     def setUp(self) -> None:
         super().setUp()
         self._console_errors: dict[int, list[str]] = {}
+        self._no_script_pages: set[int] = set()
         self.page = self.new_page()
 
     def new_page(
@@ -152,6 +154,8 @@ class BrowserTestCase(StaticLiveServerTestCase):
         self.addCleanup(context.close)
         context.set_default_timeout(self.timeout_ms)
         page = context.new_page()
+        if not java_script_enabled:
+            self._no_script_pages.add(id(page))
         errors = self._console_errors.setdefault(id(page), [])
 
         def on_console(message: ConsoleMessage) -> None:
@@ -180,7 +184,7 @@ class BrowserTestCase(StaticLiveServerTestCase):
     def login(self, username: str, password: str, *, page: Page | None = None) -> Page:
         """Sign in through allauth's real form, as a person would."""
         page = page or self.page
-        self.visit("/accounts/login/", page=page)
+        self.visit(reverse("account_login"), page=page)
         page.locator("input[name=login]").fill(username)
         page.locator("input[name=password]").fill(password)
         with page.expect_navigation():
@@ -192,6 +196,9 @@ class BrowserTestCase(StaticLiveServerTestCase):
     ) -> None:
         """Fail with a readable list of axe violations of the given impacts on the page."""
         page = page or self.page
+        if id(page) in self._no_script_pages:
+            # Playwright's evaluate never returns in a context without JavaScript.
+            self.fail("axe runs in the page: check accessibility in a context with JavaScript")
         if not page.evaluate("() => typeof window.axe === 'object'"):
             # Evaluated through the DevTools protocol, so the site's CSP (no
             # inline scripts) neither blocks it nor needs to be bypassed.
@@ -216,10 +223,15 @@ class BrowserTestCase(StaticLiveServerTestCase):
         self.assertEqual(errors, [], f"browser console errors on {page.url}")
 
     def assert_no_horizontal_scroll(self, page: Page | None = None) -> None:
+        """The content fits the viewport's width (e.g. a 360 px phone): no sideways scrolling."""
         page = page or self.page
-        widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        viewport = page.viewport_size
+        assert viewport is not None
+        scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
         self.assertLessEqual(
-            widths[0], widths[1], f"{page.url} scrolls sideways: {widths[0]} px content"
+            scroll_width,
+            viewport["width"],
+            f"{page.url} scrolls sideways at {viewport['width']} px: {scroll_width} px wide",
         )
 
 
