@@ -44,11 +44,14 @@ class StaffSecondFactorMiddleware:
             return None
         if not user_must_enrol_second_factor(user=user):
             return None
-        messages.warning(
-            request,
-            _(
-                "Tài khoản cán bộ phải bật xác thực hai lớp. Hãy quét mã QR bằng ứng dụng"
-                " xác thực (TOTP) và nhập mã để tiếp tục."
-            ),
-        )
+        # Say it once: the warning would pile up on every redirected request.
+        if not request.session.get("mfa_enrol_warned"):
+            request.session["mfa_enrol_warned"] = True
+            messages.warning(
+                request,
+                _(
+                    "Tài khoản cán bộ phải bật xác thực hai lớp. Hãy quét mã QR bằng ứng dụng"
+                    " xác thực (TOTP) và nhập mã để tiếp tục."
+                ),
+            )
         return HttpResponseRedirect(reverse("mfa_activate_totp"))

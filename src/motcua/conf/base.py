@@ -187,7 +187,10 @@ MFA_TOTP_ISSUER = env_str("MOTCUA_MFA_ISSUER", "motcua")
 # --- Internationalisation ----------------------------------------------------
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("Tiếng Anh"))]
-LOCALE_PATHS = [SRC_DIR / "locale"]
+# motcua's own catalogue first; then Vietnamese for third-party apps that ship
+# none (allauth). They are kept apart because makemessages refreshes the first
+# one and would drop foreign msgids.
+LOCALE_PATHS = [SRC_DIR / "locale", SRC_DIR / "locale_vendor"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

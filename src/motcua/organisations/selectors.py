@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, When
 from django.utils import timezone
 
 from .constants import AgencyKind, UnitLevel
@@ -83,7 +83,14 @@ def agency_directory(*, on: dt.date | None = None) -> dict[int, list[Agency]]:
         .prefetch_related(
             Prefetch("counters", queryset=Counter.objects.filter(is_active=True).order_by("number"))
         )
-        .order_by("unit__level", "kind", "name")
+        # Within a level: service centres first (where citizens go), then the rest.
+        .annotate(
+            kind_rank=Case(
+                *(When(kind=kind, then=rank) for rank, kind in enumerate(DIRECTORY_KINDS)),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("unit__level", "kind_rank", "name")
     )
     grouped: dict[int, list[Agency]] = defaultdict(list)
     for agency in qs:

@@ -65,6 +65,11 @@ class HomeTests(TestCase):
         with self.assertNumQueries(4):
             self.client.get("/")
 
+    def test_it_lists_service_centers_first_within_a_level(self):
+        r = self.client.get("/")
+        province = r.context["levels"][0][1]
+        self.assertEqual(province[0], self.center)  # "Sở Tư pháp" sorts before "Trung tâm"
+
     def test_it_searches_the_directory_without_diacritics(self):
         r = self.client.get("/", {"q": "thuy xuan"})
         self.assertContains(r, "phường Thủy Xuân")
