@@ -1,4 +1,4 @@
-"""Versions by effective date: drafting, publishing, retiring, and what publishing checks (gh-3 items 3 and 5)."""
+"""Versions by effective date: drafting, publishing, retiring, what publishing checks (gh-3)."""
 
 from __future__ import annotations
 
@@ -186,7 +186,8 @@ class WorkflowValidationTests(TestCase):
         self.assertEqual(
             problems,
             [
-                "Tổng thời gian các bước là 8.5 giờ làm việc, vượt thời hạn giải quyết 8 giờ làm việc."
+                "Tổng thời gian các bước là 8.5 giờ làm việc, vượt thời hạn giải quyết"
+                " 8 giờ làm việc."
             ],
         )
 
