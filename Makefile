@@ -79,6 +79,7 @@ run-tests:
 translations: $(STAMPS)/python $(STAMPS)/gettext
 	$(MANAGE) makemessages -l en --no-obsolete --no-location -v0 --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'build/*' --ignore 'var/*'
 	$(PY) scripts/check_translations.py
+	$(PY) scripts/check_vendor_translations.py
 
 lint: $(STAMPS)/python translations
 	$(VENV)/bin/ruff check .
