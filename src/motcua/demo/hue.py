@@ -27,7 +27,9 @@ What is sourced and what is not:
   **Every agency identifier code below is a demo value**: it follows the
   QCVN 102:2016 shape ``V1V2V3.Z1Z2.Y1Y2.H57`` but H57 for Huế is itself
   inferred (domain.md §4.8) and no number was checked against the real
-  catalogue. Procedure field codes are ``DEMO-…`` on purpose, so nobody takes
+  catalogue. Procedure fields and procedures come from ``catalogue.json``
+  (see ``scripts/build_demo_catalogue.py`` for its sources); field codes
+  other than G15-TP07 and G17-XD11 are ``DEMO-…`` on purpose, so nobody takes
   them for codes of the national procedure database.
 * **People.** Every name, identity number, tax code, phone number and street
   address is made up for the demo.
@@ -367,6 +369,7 @@ CITY_AGENCIES: tuple[AgencyRow, ...] = (
         A.DEPARTMENT,
         "000.00.11.H57",
         parent="ubnd",
+        departments=(("Phòng Đăng ký kinh doanh", "Business Registration Division"),),
     ),
     AgencyRow(
         "sxd",
@@ -475,26 +478,14 @@ def commune_agencies(commune: Commune) -> tuple[AgencyRow, AgencyRow]:
     return ubnd, centre
 
 
-# --- Procedure fields and counters ------------------------------------------------------------
-@dataclass(frozen=True)
-class FieldRow:
-    code: str  # demo value: DEMO-…, not a national code (see top)
-    name: str
-    name_en: str
-
-
-FIELDS: tuple[FieldRow, ...] = (
-    FieldRow("DEMO-HT", "Hộ tịch", "Civil status"),
-    FieldRow("DEMO-CT", "Chứng thực", "Certification of copies and signatures"),
-    FieldRow("DEMO-LLTP", "Lý lịch tư pháp", "Judicial records"),
-    FieldRow("DEMO-DD", "Đất đai", "Land"),
-    FieldRow("DEMO-XD", "Xây dựng", "Construction"),
-    FieldRow("DEMO-DKKD", "Đăng ký kinh doanh", "Business registration"),
-    FieldRow("DEMO-NCC", "Người có công", "People with meritorious services"),
-    FieldRow("DEMO-YT", "Y tế", "Health"),
-    FieldRow("DEMO-GD", "Giáo dục và Đào tạo", "Education and training"),
-    FieldRow("DEMO-THUE", "Thuế", "Tax"),
-)
+# --- Counters ---------------------------------------------------------------------------------
+# The procedure fields come from the demo catalogue (catalogue.json, loaded by
+# motcua.procedures.transfer); counters name them by code. G15-TP07 and
+# G17-XD11 are national field codes, the DEMO-… ones are demo values.
+CIVIL_STATUS, CERTIFICATION, ADOPTION = "G15-TP07", "DEMO-CT", "DEMO-NCN"
+JUDICIAL_RECORDS, LAND, TAX, CONSTRUCTION = "DEMO-LLTP", "DEMO-DD", "DEMO-THUE", "G17-XD11"
+ENTERPRISES, HOUSEHOLD_BUSINESSES = "DEMO-DN", "DEMO-HKD"
+MERIT, SOCIAL_PROTECTION, HEALTH, EDUCATION = "DEMO-NCC", "DEMO-BTXH", "DEMO-YT", "DEMO-GD"
 
 COMMUNE_UBND = "@ubnd"  # counter operator: the commune's own People's Committee
 
@@ -504,23 +495,29 @@ class CounterRow:
     number: int
     name: str
     operator: str  # agency key, or COMMUNE_UBND
-    fields: tuple[str, ...]  # FieldRow codes
+    fields: tuple[str, ...]  # procedure field codes of the demo catalogue
 
 
 CITY_CENTRE_COUNTERS: tuple[CounterRow, ...] = (
-    CounterRow(1, "Quầy Tư pháp", "stp", ("DEMO-HT", "DEMO-CT", "DEMO-LLTP")),
-    CounterRow(2, "Quầy Đất đai", "vpdkdd", ("DEMO-DD",)),
-    CounterRow(3, "Quầy Thuế", "thue", ("DEMO-THUE",)),
-    CounterRow(4, "Quầy Xây dựng", "sxd", ("DEMO-XD",)),
-    CounterRow(5, "Quầy Đăng ký kinh doanh", "stc", ("DEMO-DKKD",)),
-    CounterRow(6, "Quầy Nội vụ – Người có công", "snv", ("DEMO-NCC",)),
-    CounterRow(7, "Quầy Y tế", "syt", ("DEMO-YT",)),
-    CounterRow(8, "Quầy Giáo dục và Đào tạo", "sgddt", ("DEMO-GD",)),
+    CounterRow(1, "Quầy Tư pháp", "stp", (CIVIL_STATUS, CERTIFICATION, ADOPTION, JUDICIAL_RECORDS)),
+    CounterRow(2, "Quầy Đất đai", "vpdkdd", (LAND,)),
+    CounterRow(3, "Quầy Thuế", "thue", (TAX,)),
+    CounterRow(4, "Quầy Xây dựng", "sxd", (CONSTRUCTION,)),
+    CounterRow(5, "Quầy Đăng ký kinh doanh", "stc", (ENTERPRISES,)),
+    CounterRow(6, "Quầy Nội vụ – Người có công", "snv", (MERIT,)),
+    CounterRow(7, "Quầy Y tế", "syt", (HEALTH,)),
+    CounterRow(8, "Quầy Giáo dục và Đào tạo", "sgddt", (EDUCATION,)),
 )
 # Land-office staff posted at commune centres (NĐ 61 Art 7(5); domain.md §3.1).
 COMMUNE_CENTRE_COUNTERS: tuple[CounterRow, ...] = (
-    CounterRow(1, "Quầy Tư pháp – Hộ tịch", COMMUNE_UBND, ("DEMO-HT", "DEMO-CT")),
-    CounterRow(2, "Quầy Đất đai", "vpdkdd", ("DEMO-DD",)),
+    CounterRow(1, "Quầy Tư pháp – Hộ tịch", COMMUNE_UBND, (CIVIL_STATUS, CERTIFICATION, ADOPTION)),
+    CounterRow(2, "Quầy Đất đai", "vpdkdd", (LAND,)),
+    CounterRow(
+        3,
+        "Quầy Kinh tế – Văn hóa, xã hội",
+        COMMUNE_UBND,
+        (HOUSEHOLD_BUSINESSES, CONSTRUCTION, SOCIAL_PROTECTION, EDUCATION),
+    ),
 )
 DEMO_COMMUNES = ("Kim Long", "Phú Bài")  # the two communes with counters and staff
 

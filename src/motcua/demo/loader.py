@@ -5,10 +5,14 @@ a natural key that saves only what differs, so a second run on an unchanged
 database issues no INSERT, UPDATE or DELETE. Demo accounts get their password
 and verified e-mail back on every run, so the printed logins always work.
 
-Procedure fields, office hours and users have no service of their own yet
-(procedures, calendars and accounts own them); the small upserts below keep
-the same contract (``full_clean()`` before save, write only on change) until
-those apps grow their ``services.py``.
+The procedure catalogue (fields, workflows, 48 procedures with their blank
+forms) is ``catalogue.json``, imported through
+``motcua.procedures.transfer.catalogue_import`` (idempotent too); the
+offerings are generated here from each procedure's levels rather than listed
+40 times in the JSON. Office hours and users have no service of their own
+yet (calendars and accounts own them); the small upserts below keep the same
+contract (``full_clean()`` before save, write only on change) until those
+apps grow their ``services.py``.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -36,7 +42,8 @@ from motcua.organisations.services import (
     department_upsert,
     membership_grant,
 )
-from motcua.procedures.models import ProcedureField
+from motcua.procedures.models import ProcedureField, ProcedureOffering
+from motcua.procedures.transfer import catalogue_import, catalogue_load
 
 from . import hue
 
@@ -46,6 +53,7 @@ from . import hue
 # deliberately slow). 22+ letters keep the salt above Django's 128-bit entropy
 # floor, so signing in does not trigger a rehash that a reload would undo.
 _DEMO_SALT = "motcuaDemoHueSharedSalt"
+CATALOGUE = Path(__file__).with_name("catalogue.json")
 
 
 @dataclass(frozen=True)
@@ -64,15 +72,18 @@ class DemoSummary:
     memberships: int
     logins: tuple[DemoLogin, ...]
     password: str = hue.DEMO_PASSWORD
+    procedures: int = 0
+    offerings: int = 0
 
 
 def load_hue_demo() -> DemoSummary:
-    """Create or bring up to date the Huế units, agencies, counters, calendar and accounts."""
+    """Create or bring up to date the Huế units, agencies, catalogue, counters and accounts."""
     with transaction.atomic():
         schedules = {row.name: _schedule_upsert(row) for row in hue.SCHEDULES}
         city, communes = _load_units()
         agencies = _load_agencies(city=city, communes=communes, schedules=schedules)
-        fields = {row.code: _procedure_field_upsert(row) for row in hue.FIELDS}
+        procedures = _load_catalogue(agencies=agencies)
+        fields = {f.code: f for f in ProcedureField.objects.all()}
         _load_counters(agencies=agencies, fields=fields)
         logins = _load_users(agencies=agencies, communes=communes)
     return DemoSummary(
@@ -82,6 +93,8 @@ def load_hue_demo() -> DemoSummary:
         users=User.objects.filter(is_demo=True).count(),
         memberships=StaffMembership.objects.filter(user__is_demo=True).count(),
         logins=logins,
+        procedures=procedures,
+        offerings=ProcedureOffering.objects.count(),
     )
 
 
@@ -220,6 +233,44 @@ def _load_counters(*, agencies: Mapping[str, Agency], fields: Mapping[str, Proce
             )
 
 
+# --- Catalogue and offerings -------------------------------------------------------------------
+def _load_catalogue(*, agencies: Mapping[str, Agency]) -> int:
+    """Import the demo catalogue; offer each procedure where its levels say. Returns the count.
+
+    Commune-level procedures are received by all 40 commune centres, province-
+    level ones by the city centre, each with the local code
+    ``<mã TTHC>.<agency code>`` (domain.md §4.8). Business registration is
+    routed to its own counter field (the "Đăng ký kinh doanh" counter in the
+    city centre, "Kinh tế – Văn hóa, xã hội" in the communes).
+    """
+    document = catalogue_load(CATALOGUE.read_bytes())
+    centres = [agencies[hue.commune_centre_key(c.unit.name)] for c in hue.COMMUNES]
+    offerings: list[dict[str, Any]] = []
+    for procedure in document["procedures"]:
+        version = procedure["versions"][-1]
+        code = procedure["national_code"]
+        counter_field = (
+            version["field"]
+            if version["field"] in (hue.ENTERPRISES, hue.HOUSEHOLD_BUSINESSES)
+            else None
+        )
+        where = [*(centres if 3 in version["levels"] else [])]
+        where += [agencies["trungtam"]] if 1 in version["levels"] else []
+        offerings += [
+            {
+                "agency_code": centre.code,
+                "national_code": code,
+                "local_code": f"{code}.{centre.code}",
+                "counter_field": counter_field,
+                "online_open": version["online_mode"] != "none",
+                "is_active": True,
+            }
+            for centre in where
+        ]
+    catalogue_import({**document, "offerings": offerings})
+    return len(document["procedures"])
+
+
 # --- Users ------------------------------------------------------------------------------------
 def _load_users(
     *, agencies: Mapping[str, Agency], communes: Mapping[str, AdminUnit]
@@ -290,13 +341,7 @@ def _demo_user_upsert(*, username: str, password: str, **values: object) -> User
     return user
 
 
-# --- Procedure fields and office hours ---------------------------------------------------------
-def _procedure_field_upsert(row: hue.FieldRow) -> ProcedureField:
-    field = ProcedureField.objects.filter(code=row.code).first() or ProcedureField(code=row.code)
-    save_if_changed(field, assign_changed(field, {"name": row.name, "name_en": row.name_en}))
-    return field
-
-
+# --- Office hours ------------------------------------------------------------------------------
 def _schedule_upsert(row: hue.Schedule) -> WorkSchedule:
     """Create or update a schedule; its periods become exactly ``row.periods``.
 

@@ -1,11 +1,13 @@
 import datetime as dt
+import shutil
+import tempfile
 import unicodedata
 from io import StringIO
 
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from allauth.account.models import EmailAddress
@@ -25,10 +27,28 @@ from motcua.organisations.models import (
     valid_on_q,
 )
 from motcua.organisations.services import admin_unit_upsert
-from motcua.procedures.models import ProcedureField
+from motcua.procedures.models import (
+    ComponentSpec,
+    FeeRule,
+    Procedure,
+    ProcedureField,
+    ProcedureOffering,
+    ProcedureVariant,
+    ProcedureVersion,
+    WorkflowStep,
+    WorkflowTemplate,
+)
+
+MEDIA = tempfile.mkdtemp(prefix="motcua-demo-")  # the catalogue's blank forms go here
 
 
+@override_settings(MEDIA_ROOT=MEDIA)
 class LoadDemoTests(TestCase):
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        shutil.rmtree(MEDIA, ignore_errors=True)
+
     @classmethod
     def setUpTestData(cls):
         cls.summary = load_hue_demo()
@@ -180,6 +200,15 @@ class LoadDemoTests(TestCase):
             Counter,
             Counter.fields.through,
             ProcedureField,
+            WorkflowTemplate,
+            WorkflowStep,
+            Procedure,
+            Procedure.linked.through,
+            ProcedureVersion,
+            ProcedureVariant,
+            ComponentSpec,
+            FeeRule,
+            ProcedureOffering,
             WorkSchedule,
             User,
             EmailAddress,
@@ -196,6 +225,25 @@ class LoadDemoTests(TestCase):
         ]
         self.assertEqual(writes, [], "a second load must change nothing")
         self.assertEqual(again, self.summary)
+
+    def test_it_loads_the_catalogue_and_its_fields_for_the_counters(self):
+        self.assertEqual(self.summary.procedures, 48)
+        self.assertEqual(Procedure.objects.count(), 48)
+        counted = {code for row in hue.CITY_CENTRE_COUNTERS for code in row.fields}
+        counted |= {code for row in hue.COMMUNE_CENTRE_COUNTERS for code in row.fields}
+        self.assertEqual(
+            set(ProcedureField.objects.filter(code__in=counted).values_list("code", flat=True)),
+            counted,
+            "every counter field comes from the catalogue",
+        )
+        kim_long = Agency.objects.get(name="Trung tâm Phục vụ hành chính công phường Kim Long")
+        business = kim_long.counters.get(number=3)
+        self.assertIn(hue.HOUSEHOLD_BUSINESSES, business.fields.values_list("code", flat=True))
+        offering = ProcedureOffering.objects.get(
+            agency=kim_long, procedure__national_code="1.001612"
+        )
+        self.assertEqual(offering.counter_field.code, hue.HOUSEHOLD_BUSINESSES)
+        self.assertEqual(self.summary.offerings, ProcedureOffering.objects.count())
 
     def test_it_prints_the_demo_logins(self):
         out = StringIO()
