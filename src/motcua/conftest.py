@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import pytest
 from django.conf import settings
 from django.utils import translation
+
+import pytest
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ admin.site.login = login_required(admin.site.login)  # type: ignore[method-assig
 
 api_v1: list[URLPattern | URLResolver] = [
     path("calendar/", include("motcua.calendars.api.urls")),
+    path("procedures/", include("motcua.procedures.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 

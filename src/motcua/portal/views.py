@@ -9,6 +9,7 @@ from django.utils import timezone
 from motcua.calendars.selectors import due_date_preview
 from motcua.core.text import fold
 from motcua.organisations.constants import UnitLevel
+from motcua.organisations.models import Agency
 from motcua.organisations.selectors import agency_directory, service_center_get_for_unit_level
 
 from .forms import DuePreviewForm
@@ -25,8 +26,12 @@ def _preview_context(request: HttpRequest) -> dict[str, object]:
     return {"preview_form": form, "preview": preview}
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+def directory_matches(query: str) -> list[tuple[UnitLevel, list[Agency]]]:
+    """The public agency directory by level, narrowed to ``query`` (diacritic-insensitive).
+
+    Shared by the home page's directory and the catalogue search, which lists
+    the agencies matching what was typed ("kim long") beside the procedures.
+    """
     directory = agency_directory()
     if query:
         needle = fold(query)
@@ -34,9 +39,16 @@ def home(request: HttpRequest) -> HttpResponse:
             level: [a for a in agencies if needle in fold(f"{a.name} {a.name_en} {a.unit.name}")]
             for level, agencies in directory.items()
         }
-    levels = [
+    return [
         (UnitLevel(level), agencies) for level, agencies in sorted(directory.items()) if agencies
     ]
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    # The search box submits to the catalogue (portal:catalogue); ``q`` here
+    # still narrows the directory for addresses bookmarked before it did.
+    query = request.GET.get("q", "").strip()
+    levels = directory_matches(query)
     context = {
         "center": service_center_get_for_unit_level(level=UnitLevel.PROVINCE),
         "query": query,

@@ -83,7 +83,9 @@ class PublishForm(forms.Form):
     valid_from = forms.DateField(
         label=gettext_lazy("Áp dụng từ ngày"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=gettext_lazy("Phiên bản đang áp dụng (nếu có) hết hiệu lực từ ngày trước đó."),
+        help_text=gettext_lazy(
+            "Phiên bản đang áp dụng (nếu có) còn hiệu lực đến hết ngày trước đó."
+        ),
     )
 
 

@@ -189,7 +189,9 @@ class ProcedureVersion(models.Model):
     handled_externally = models.BooleanField(
         _("giải quyết trên hệ thống của bộ, ngành"),
         default=False,
-        help_text=_("Thủ tục giải quyết trên hệ thống tập trung của bộ, ngành (NĐ 224 Điều 15)."),
+        help_text=_(
+            "Thủ tục giải quyết trên hệ thống tập trung của bộ, ngành (NĐ 224/2026 Điều 15)."
+        ),
     )
     keywords = models.TextField(
         _("từ khóa"),
@@ -423,6 +425,7 @@ class ComponentSpec(models.Model):
     )
     template_file = models.FileField(
         _("mẫu đơn, tờ khai"),
+        max_length=255,
         upload_to="catalogue/forms/",
         blank=True,
         help_text=_("Mẫu để trống cho người dân tải về."),
@@ -547,3 +550,21 @@ class ProcedureOffering(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure} @ {self.agency}"
+
+
+# The search index model lives next to the search code that maintains it; it
+# is imported here so the app registry always knows it, whatever imports first.
+from .search import ProcedureSearchEntry  # noqa: E402
+
+__all__ = [
+    "ComponentSpec",
+    "FeeRule",
+    "Procedure",
+    "ProcedureField",
+    "ProcedureOffering",
+    "ProcedureSearchEntry",
+    "ProcedureVariant",
+    "ProcedureVersion",
+    "WorkflowStep",
+    "WorkflowTemplate",
+]

@@ -18,6 +18,7 @@ from .models import (
     ProcedureVersion,
     WorkflowStep,
 )
+from .search import procedure_search_reindex
 from .validation import version_problems
 
 
@@ -70,6 +71,9 @@ def procedure_version_publish(*, version_id: int, valid_from: dt.date) -> Proced
         version.status = VersionStatus.PUBLISHED
         version.full_clean()
         version.save(update_fields=["valid_from", "valid_to", "status"])
+        # The index holds published and retired versions (filtered by date
+        # when searching); drafts are not searchable.
+        procedure_search_reindex(version_ids=[version.pk])
     return version
 
 
@@ -81,7 +85,7 @@ def procedure_version_retire(*, version_id: int, valid_to: dt.date) -> Procedure
             raise ValidationError(_("Chỉ phiên bản đã công bố mới có thể cho hết hiệu lực."))
         assert version.valid_from is not None
         if valid_to < version.valid_from:
-            raise ValidationError(_("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."))
+            raise ValidationError(_("Ngày hết hiệu lực phải sau hoặc bằng ngày bắt đầu hiệu lực."))
         version.valid_to = valid_to
         version.status = VersionStatus.RETIRED
         version.save(update_fields=["valid_to", "status"])

@@ -84,6 +84,7 @@ from .models import (
     WorkflowStep,
     WorkflowTemplate,
 )
+from .search import procedure_search_reindex
 from .selectors import version_valid_on_q
 from .services import _version_for_check, procedure_version_publish, procedure_version_retire
 from .validation import version_problems
@@ -921,6 +922,7 @@ def _after_import(version_ids: Sequence[int]) -> None:
     (the search index is refreshed here); a rolled-back or dry-run import
     rolls this back too. Not called when nothing changed.
     """
+    procedure_search_reindex(version_ids=version_ids)
 
 
 class _Importer:

@@ -109,6 +109,14 @@ class HomeTests(TestCase):
         # After the 15:00 cut-off a same-day procedure is due the next working day.
         self.assertContains(r, "17:00, Thứ 6 25/09/2026")
 
+    def test_it_links_to_the_same_page_in_the_other_language_without_setting_cookies(self):
+        r = self.client.get("/thu-tuc/?q=khai+sinh")
+        self.assertContains(r, 'href="/en/thu-tuc/?q=khai+sinh" lang="en"')
+        # No POST form for the switch, so no CSRF cookie: a proxy may cache the page.
+        self.assertNotIn("csrftoken", r.cookies)
+        r = self.client.get("/en/thu-tuc/?q=khai+sinh")
+        self.assertContains(r, 'href="/thu-tuc/?q=khai+sinh" lang="vi"')
+
     def test_it_shows_english_names_in_english(self):
         r = self.client.get("/en/")
         self.assertContains(r, 'lang="en"')

@@ -80,18 +80,18 @@ class HomeBrowserTests(BrowserTestCase):
         html = page.locator("html")
         expect(html).to_have_attribute("lang", "vi")
         with page.expect_navigation():
-            page.get_by_role("button", name="English").click()
+            page.get_by_role("link", name="English").click()
         expect(html).to_have_attribute("lang", "en")
         expect(page).to_have_url(self.url("/en/"))
         # The agency's English name is data: it does not wait for the English .po.
         expect(page.locator(".brand-name")).to_have_text(CENTRE_EN)
-        expect(page.get_by_role("button", name="Tiếng Việt")).to_be_visible()
+        expect(page.get_by_role("link", name="Tiếng Việt")).to_be_visible()
         self.assert_accessible(page)
         with page.expect_navigation():
-            page.get_by_role("button", name="Tiếng Việt").click()
+            page.get_by_role("link", name="Tiếng Việt").click()
         expect(html).to_have_attribute("lang", "vi")
         expect(page).to_have_url(self.url("/"))
-        expect(page.get_by_role("button", name="English")).to_be_visible()
+        expect(page.get_by_role("link", name="English")).to_be_visible()
 
     # --- keyboard only ---------------------------------------------------------------------
 
@@ -113,16 +113,15 @@ class HomeBrowserTests(BrowserTestCase):
         expect(page.get_by_role("button", name="Tìm kiếm")).to_be_focused()
         with page.expect_navigation():
             page.keyboard.press("Enter")
-        expect(page).to_have_url(re.compile(r"/\?q=kim\+long$"))
-        expect(search).to_have_value("kim long")
-        found = page.locator(".directory .agency-list li strong")
+        # The home search box searches the catalogue, which also lists matching agencies.
+        expect(page).to_have_url(re.compile(r"/thu-tuc/\?q=kim\+long$"))
+        found = page.locator(".agency-matches .agency-list li strong")
         expect(found).to_have_text(
             [
-                "Ủy ban nhân dân phường Kim Long",
                 "Trung tâm Phục vụ hành chính công phường Kim Long",
+                "Ủy ban nhân dân phường Kim Long",
             ]
         )
-        expect(page.get_by_role("status")).to_contain_text("2 kết quả cho “kim long”")
         self.assert_accessible(page)
 
     # --- due-date preview -------------------------------------------------------------------
