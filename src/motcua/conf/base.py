@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "motcua.calendars",
     "motcua.procedures",
     "motcua.portal",
+    "motcua.dossiers",
     "motcua.demo",
 ]
 
