@@ -274,6 +274,17 @@ MOTCUA_AGENCY_CODE_PATTERN = env_str(
     "MOTCUA_AGENCY_CODE_PATTERN", r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.H[0-9]{2}$"
 )
 
+# Largest file a citizen or officer may upload, per file (per-procedure limits may be lower).
+MOTCUA_UPLOAD_MAX_BYTES = env_int("MOTCUA_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# D6: when a complete supplement arrives, restart the legal time from zero
+# (NĐ 61 Art 19(4), the default) or extend the old due date by the paused time.
+MOTCUA_SUPPLEMENT_RULE = env_choice(
+    "MOTCUA_SUPPLEMENT_RULE", "restart", choices={"restart", "extend"}
+)
+# D7: an apology with a new appointment must come at least this many working
+# days before the due instant ("chậm nhất 01 ngày trước ngày hết hạn", NĐ 61 Art 19(9)).
+MOTCUA_APOLOGY_MIN_WORKING_DAYS = env_int("MOTCUA_APOLOGY_MIN_WORKING_DAYS", 1, minimum=0)
+
 # --- Logging -----------------------------------------------------------------
 LOG_LEVEL = env_choice(
     "MOTCUA_LOG_LEVEL", "INFO", choices={"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
