@@ -32,17 +32,21 @@ class Command(BaseCommand):
         out(
             _(
                 "Dữ liệu mẫu Huế: %(units)d đơn vị hành chính, %(agencies)d cơ quan,"
-                " %(counters)d quầy, %(users)d tài khoản."
+                " %(counters)d quầy, %(procedures)d thủ tục (%(offerings)d nơi tiếp nhận),"
+                " %(users)d tài khoản."
             )
             % {
                 "units": summary.units,
                 "agencies": summary.agencies,
                 "counters": summary.counters,
+                "procedures": summary.procedures,
+                "offerings": summary.offerings,
                 "users": summary.users,
             }
         )
         out(_("motcua đang chạy tại %(url)s") % {"url": base})
         out(_("Trang quản trị: %(url)s") % {"url": f"{base}admin/"})
+        out(_("Danh mục thủ tục: %(url)s") % {"url": f"{base}thu-tuc/"})
         out(_("Tài khoản mẫu (tên đăng nhập / mật khẩu – người dùng):"))
         for login in summary.logins:
             out(f"  {login.username} / {summary.password} – {login.full_name}, {login.description}")
