@@ -52,7 +52,7 @@ from django.utils.translation import gettext as _
 from motcua.calendars.constants import DurationUnit
 from motcua.calendars.selectors import DuePreview, due_date_preview
 from motcua.organisations.constants import AgencyKind, UnitLevel
-from motcua.organisations.models import Agency, Counter, valid_on_q
+from motcua.organisations.models import Agency, Counter
 from motcua.organisations.selectors import (
     agency_list,
     service_center_get_for_unit_level,
@@ -62,14 +62,19 @@ from motcua.procedures.constants import Audience, OnlineMode, VersionStatus
 from motcua.procedures.models import (
     ComponentSpec,
     FeeRule,
-    Procedure,
     ProcedureField,
     ProcedureOffering,
     ProcedureVariant,
     ProcedureVersion,
 )
 from motcua.procedures.search import procedure_search
-from motcua.procedures.selectors import procedure_version_list_current, version_valid_on_q
+from motcua.procedures.selectors import (
+    FieldFacet,
+    field_facets,
+    procedure_version_get_for_page,
+    procedure_version_list_current,
+    receiving_agencies,
+)
 
 from .views import directory_matches
 
@@ -400,46 +405,6 @@ LEVEL_CHOICES = [
 ]
 
 
-@dataclass(frozen=True)
-class FieldFacet:
-    code: str
-    name: str
-    count: int
-
-
-def field_facets() -> list[FieldFacet]:
-    """The fields of the procedures in force today with their number of procedures (one query)."""
-    rows = (
-        procedure_version_list_current()
-        .order_by()
-        .values("field__code", "field__name", "field__name_en")
-        .annotate(n=Count("id"))
-    )
-    english = (get_language() or "").startswith("en")
-    facets = [
-        FieldFacet(
-            code=row["field__code"],
-            name=(
-                row["field__name_en"] if english and row["field__name_en"] else row["field__name"]
-            ),
-            count=row["n"],
-        )
-        for row in rows
-    ]
-    return sorted(facets, key=lambda f: f.name)
-
-
-def receiving_agencies() -> list[Agency]:
-    """Agencies valid today, with a code, that receive at least one procedure (one query)."""
-    receiving = ProcedureOffering.objects.filter(is_active=True).values("agency_id")
-    return list(
-        agency_list()
-        .exclude(code="")
-        .filter(pk__in=Subquery(receiving))
-        .order_by("unit__level", "kind", "name")
-    )
-
-
 def _level_groups(agencies: list[Agency]) -> list[tuple[str, list[Agency]]]:
     grouped: dict[str, list[Agency]] = {}
     for agency in agencies:
@@ -580,42 +545,6 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 # --- Procedure detail -------------------------------------------------------------------------
-
-
-def _current_version(code: str) -> ProcedureVersion | None:
-    """The version of ``code`` in force today with everything its page shows.
-
-    Fixed queries: the version (with procedure and field), variants, components,
-    fees, active offerings (with agency and unit), linked procedures and their
-    versions in force (skipped when there are none).
-    """
-    day = today()
-    offerings = (
-        ProcedureOffering.objects.filter(valid_on_q(day, "agency__"), is_active=True)
-        .select_related("agency__unit")
-        .order_by("agency__unit__level", "agency__kind", "agency__name")
-    )
-    linked = Procedure.objects.order_by("national_code").prefetch_related(
-        Prefetch(
-            "versions",
-            queryset=ProcedureVersion.objects.filter(version_valid_on_q(day)),
-            to_attr="current_versions",
-        )
-    )
-    return (
-        procedure_version_list_current(on=day)
-        .filter(procedure__national_code=code)
-        .prefetch_related(
-            Prefetch("variants", queryset=ProcedureVariant.objects.order_by("order", "id")),
-            Prefetch(
-                "variants__components", queryset=ComponentSpec.objects.order_by("order", "id")
-            ),
-            Prefetch("variants__fees", queryset=FeeRule.objects.order_by("kind", "id")),
-            Prefetch("procedure__offerings", queryset=offerings, to_attr="active_offerings"),
-            Prefetch("procedure__linked", queryset=linked),
-        )
-        .first()
-    )
 
 
 @dataclass(frozen=True)
@@ -903,7 +832,7 @@ def _not_found(request: HttpRequest, *, code: str, kind: str) -> HttpResponse:
 @public_catalogue_cache(when=_is_plain_page)
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     """Everything a citizen needs to prepare one procedure, as in force today."""
-    version = _current_version(code)
+    version = procedure_version_get_for_page(code=code)
     if version is None:
         return _not_found(request, code=code, kind="procedure")
     variants = list(version.variants.all())
@@ -958,7 +887,7 @@ def component_form(request: HttpRequest, code: str, component_id: int) -> FileRe
 @public_catalogue_cache()
 def submit_online(request: HttpRequest, code: str) -> HttpResponse:
     """The online-filing entry point: what to prepare; filing itself opens in the next release."""
-    version = _current_version(code)
+    version = procedure_version_get_for_page(code=code)
     if version is None:
         return _not_found(request, code=code, kind="procedure")
     offerings: list[ProcedureOffering] = getattr(version.procedure, "active_offerings", [])
