@@ -35,8 +35,10 @@ A query of digits and dots (at least three digits) searches national codes:
 the code, its start or one of its parts ("1.001193", "1.0011", "001193").
 When no version has every word, the search falls back to suggestions: one
 page of the versions with most of the words (at least half of them, three
-suffice), e.g. for "đăng ký khai sinh cho con gái". Only the first twelve
-words of a query count.
+suffice), e.g. for "đăng ký khai sinh cho con gái". With more than three
+words, only versions where two neighbouring words of the query stand side by
+side are considered: one common word alone ("giấy", "đăng ký") would make
+every procedure a candidate. Only the first twelve words of a query count.
 
 One query per search (the page and its total); one more for the fallback and
 for a page past the end, so never more than three.
@@ -49,7 +51,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from itertools import pairwise
+from typing import Any
 
 from django.db import connection, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -78,8 +81,8 @@ class ProcedureSearchEntry(models.Model):
     """The search index row of a published (or retired) procedure version.
 
     Maintained only by ``procedure_search_reindex``. Defined here, next to the
-    only code that reads and writes it; ``models.py`` is the natural home
-    (moving the class there changes no migration). On SQLite each row has a
+    only code that reads and writes it; ``models.py`` imports it so the app
+    registry always knows it. On SQLite each row has a
     twin in the FTS5 table ``procedures_search_fts`` (rowid = version id); on
     PostgreSQL the table also has a generated ``search_vector`` column with a
     GIN index (both created by migration 0003, outside Django's model state).
@@ -110,9 +113,6 @@ class ProcedureSearchEntry(models.Model):
         max_length=40,
         help_text=_("Các cấp thực hiện dạng “|1|3|” để lọc trên mọi cơ sở dữ liệu."),
     )
-
-    # Declared because the model lives outside models.py, where django-stubs does not look.
-    objects: ClassVar[models.Manager[ProcedureSearchEntry]] = models.Manager()
 
     class Meta:
         app_label = "procedures"
@@ -479,6 +479,17 @@ class _Query:
             return " OR ".join([*(f'"{t}"' for t in head), *(f'"{t}"*' for t in last)])
         return " | ".join([*head, *(f"{t}:*" for t in last)])
 
+    def pairs_expression(self) -> str:
+        """Two neighbouring words side by side, any pair (the last word as a prefix)."""
+        folded = [w.folded for w in self.words]
+        pairs = [f"{a} {b}" for a, b in pairwise(folded[:-1])]
+        ends = [f"{folded[-2]} {t}" for t in self.last_forms]
+        if connection.vendor == "sqlite":
+            return " OR ".join([*(f'"{p}"' for p in pairs), *(f'"{p}"*' for p in ends)])
+        phrases = [p.replace(" ", " <-> ") for p in pairs]
+        phrases += [p.replace(" ", " <-> ") + ":*" for p in ends]
+        return " | ".join(f"({p})" for p in phrases)
+
     def word_conditions(self, column: str, *, whole: bool = False) -> list[Q]:
         """One condition per word: it occurs in ``column`` (the last one as a prefix)."""
         if column == "document_folded" and not whole and connection.vendor == "postgresql":
@@ -737,9 +748,13 @@ def _fallback(
 
     # Half of the words, but three are enough: long questions carry words of their own.
     needed = min(3, max(1, (len(words.words) + 1) // 2))
+    # Candidates: with up to three words, any of them; with more, two neighbouring words
+    # side by side (any single common word would make every procedure a candidate).
+    many = len(words.words) > 3
+    candidates = words.pairs_expression() if many else words.any_expression()
     matched = hits("document_folded")
     return _page(
-        entries.filter(_text_match(words.any_expression()))
+        entries.filter(_text_match(candidates))
         .annotate(matched=matched)
         .filter(matched__gte=needed),
         ranking={"matched": matched, "matched_name": hits("name_folded")},
