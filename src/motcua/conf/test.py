@@ -1,5 +1,8 @@
 """Test runs (pytest-django). Same settings as the embedded default, made fast."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import ALLOWED_HOSTS, LOGGING, STORAGES
 
@@ -17,3 +20,5 @@ LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}
 # Tests and browser tests serve static files through the finders (no collectstatic).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Uploaded and demo files of a test run never land in the developer's var/media.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="motcua-test-media-"))

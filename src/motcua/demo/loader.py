@@ -43,6 +43,7 @@ from motcua.organisations.services import (
     membership_grant,
 )
 from motcua.procedures.models import ProcedureField, ProcedureOffering
+from motcua.procedures.search import ProcedureSearchEntry, procedure_search_reindex
 from motcua.procedures.transfer import catalogue_import, catalogue_load
 
 from . import hue
@@ -268,6 +269,10 @@ def _load_catalogue(*, agencies: Mapping[str, Agency]) -> int:
             for centre in where
         ]
     catalogue_import({**document, "offerings": offerings})
+    # A database whose catalogue predates the search index (migration 0003)
+    # has nothing to reindex on an unchanged import: fill the index once.
+    if not ProcedureSearchEntry.objects.exists():
+        procedure_search_reindex()
     return len(document["procedures"])
 
 

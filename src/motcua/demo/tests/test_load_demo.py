@@ -278,3 +278,14 @@ class LoadDemoTests(TestCase):
             source=existing.source,
         )
         self.assertEqual(unit.pk, existing.pk)
+
+
+class DemoSearchIndexTests(TestCase):
+    def test_it_fills_an_empty_search_index_on_reload(self):
+        from motcua.procedures.search import ProcedureSearchEntry, procedure_search
+
+        load_hue_demo()
+        ProcedureSearchEntry.objects.all().delete()  # a database from before the index
+        load_hue_demo()
+        page = procedure_search(query="dang ky khai sinh")
+        self.assertIn("1.001193", [v.procedure.national_code for v in page.results])
