@@ -696,7 +696,10 @@ class DossierEvent(models.Model):
         _("dữ liệu"), default=dict, blank=True, help_text=_("Chi tiết của thao tác.")
     )
     prev_hash = models.CharField(
-        _("băm sự kiện trước"), max_length=64, help_text=_("Chuỗi rỗng với sự kiện đầu tiên.")
+        _("băm sự kiện trước"),
+        max_length=64,
+        blank=True,
+        help_text=_("Chuỗi rỗng với sự kiện đầu tiên."),
     )
     hash = models.CharField(_("băm"), max_length=64, help_text=_("SHA-256 của sự kiện."))
 
