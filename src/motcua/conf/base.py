@@ -282,8 +282,9 @@ MOTCUA_SUPPLEMENT_RULE = env_choice(
     "MOTCUA_SUPPLEMENT_RULE", "restart", choices={"restart", "extend"}
 )
 # D7: an apology with a new appointment must come at least this many working
-# days before the due instant ("chậm nhất 01 ngày trước ngày hết hạn", NĐ 61 Art 19(9)).
-MOTCUA_APOLOGY_MIN_WORKING_DAYS = env_int("MOTCUA_APOLOGY_MIN_WORKING_DAYS", 1, minimum=0)
+# hours before the due instant ("chậm nhất 01 ngày trước ngày hết hạn", NĐ 61
+# Art 19(9)); 8 working hours = one working day.
+MOTCUA_APOLOGY_MIN_NOTICE_HOURS = env_int("MOTCUA_APOLOGY_MIN_NOTICE_HOURS", 8, minimum=0)
 
 # --- Logging -----------------------------------------------------------------
 LOG_LEVEL = env_choice(

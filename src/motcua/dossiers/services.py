@@ -1,0 +1,1271 @@
+"""Writes of the dossier engine: reception and the one transition service (gh-4 items 3–5, 7).
+
+Everything that changes a dossier goes through here — views, the API, the
+admin and tasks call :func:`dossier_receive` or :func:`dossier_act`
+(conventions §3, §4). Each transition:
+
+1. locks the dossier row (``select_for_update``) through the single access
+   path :func:`motcua.dossiers.selectors.dossier_get_for_action`;
+2. checks the action is possible *now*: its status edge is in
+   :data:`motcua.dossiers.workflow.ALLOWED_TRANSITIONS` and the current
+   workflow step allows it (else :class:`TransitionRefused`, answered 409);
+3. checks the actor: a valid membership with the right role in the right
+   agency (else ``PermissionDenied``, answered 403) — the receiving one-stop
+   for one-stop actions, the competent agency for processing actions, the
+   step's role for step actions;
+4. applies the action's handler (related records, deadlines), appends the
+   hash-chained history event, updates the derived fields, marks the dossier
+   as not synced with DVCQG, and schedules side effects after commit.
+
+Rules chosen where the law and the issue are silent are stated in each
+handler's docstring.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from functools import cached_property, partial
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.accounts.constants import UserKind
+from motcua.accounts.models import User
+from motcua.calendars.selectors import work_calendar_for
+from motcua.calendars.workingtime import (
+    WorkCalendar,
+    is_office_instant,
+    working_time_between,
+)
+from motcua.organisations.constants import AgencyKind, Role
+from motcua.organisations.jurisdiction import ACTING_ROLES, jurisdiction_for
+from motcua.organisations.models import Agency, StaffMembership, valid_on_q
+from motcua.procedures.constants import StepAction
+from motcua.procedures.eforms import eform_validate
+from motcua.procedures.models import (
+    ProcedureOffering,
+    ProcedureVariant,
+    ProcedureVersion,
+    WorkflowStep,
+)
+from motcua.procedures.selectors import procedure_version_get_current
+
+from .codes import dossier_code_issue, lookup_key_new
+from .constants import (
+    Channel,
+    DossierStatus,
+    EventAction,
+    PartyKind,
+    PartyRole,
+    PauseReason,
+    ReturnMode,
+    SupplementRule,
+)
+from .deadlines import (
+    ONLINE_CHANNELS,
+    due_from,
+    duration_for,
+    extend_by_pause,
+    step_due_from,
+    timeliness_of,
+)
+from .history import event_append
+from .models import (
+    ClockPause,
+    CoordinationRequest,
+    Delivery,
+    Dossier,
+    DossierEvent,
+    DossierFee,
+    DossierFormData,
+    Extension,
+    IdempotencyRecord,
+    Party,
+    SupplementRequest,
+    SyncState,
+)
+from .selectors import dossier_get_for_action
+from .workflow import ALLOWED_TRANSITIONS
+
+S = DossierStatus
+A = EventAction
+
+__all__ = [
+    "ACTION_EDGES",
+    "IdempotencyConflict",
+    "PartyData",
+    "TransitionRefused",
+    "dossier_act",
+    "dossier_allowed_actions",
+    "dossier_receive",
+    "dossier_refuse_at_counter",
+]
+
+
+# --- errors and inputs ---------------------------------------------------------------------
+
+
+class TransitionRefused(Exception):
+    """The action is not possible in the dossier's current state (the API answers 409)."""
+
+    def __init__(
+        self, *, current: DossierStatus, requested: EventAction, allowed: list[EventAction]
+    ) -> None:
+        self.current = DossierStatus(current)
+        self.requested = EventAction(requested)
+        self.allowed = allowed
+        super().__init__(
+            f"{self.requested.value} is not allowed in status {self.current.name}; "
+            f"allowed now: {', '.join(a.value for a in allowed) or 'none'}"
+        )
+
+
+class IdempotencyConflict(Exception):
+    """The Idempotency-Key was already used by this client for a different request (409)."""
+
+    def __init__(self, *, key: str, client: str, dossier_code: str) -> None:
+        self.key = key
+        self.client = client
+        self.dossier_code = dossier_code
+        super().__init__(
+            f"Idempotency-Key {key!r} of {client!r} was used for a different request "
+            f"(dossier {dossier_code})."
+        )
+
+
+@dataclass(frozen=True)
+class PartyData:
+    """An owner or submitter as given at reception (domain.md §5.1)."""
+
+    full_name: str
+    kind: PartyKind = PartyKind.CITIZEN
+    identity_number: str = ""
+    tax_code: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    user: User | None = None
+
+    def fingerprint(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["user"] = self.user.pk if self.user is not None else None
+        data["kind"] = str(self.kind)
+        return data
+
+
+# --- settings ------------------------------------------------------------------------------
+
+
+def _supplement_rule() -> SupplementRule:
+    """D6: restart from zero (NĐ 61 Art 19(4)) unless the installation chose "extend"."""
+    return SupplementRule(settings.MOTCUA_SUPPLEMENT_RULE)
+
+
+def _apology_min_notice() -> dt.timedelta:
+    """D7: the apology must come at the latest 1 (working) day before the due instant."""
+    hours = Decimal(str(settings.MOTCUA_APOLOGY_MIN_NOTICE_HOURS))
+    return dt.timedelta(seconds=int(hours * 3600))
+
+
+# --- reception -----------------------------------------------------------------------------
+
+RECEPTION_ROLES = frozenset({Role.RECEPTION_OFFICER})
+
+
+def _acting_roles(*, user: User, agency_ids: set[int], day: dt.date) -> dict[int, set[Role]]:
+    """Roles ``user`` acts in, per agency among ``agency_ids``, on ``day`` (one query).
+
+    The same rule as ``jurisdiction_for(...).actionable`` (a valid membership in
+    a valid agency, in an acting role), kept per agency because the
+    transition checks need the role as well as the agency.
+    """
+    roles: dict[int, set[Role]] = {}
+    if not user.is_authenticated or not user.is_active:
+        return roles
+    rows = StaffMembership.objects.filter(
+        valid_on_q(day),
+        valid_on_q(day, "agency__"),
+        user=user,
+        agency_id__in=agency_ids,
+        role__in=ACTING_ROLES,
+    ).values_list("agency_id", "role")
+    for agency_id, role in rows:
+        roles.setdefault(agency_id, set()).add(Role(role))
+    return roles
+
+
+def _request_hash(payload: dict[str, Any]) -> str:
+    text = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _competent_for(
+    *, version: ProcedureVersion, agency: Agency, channel: Channel, competent: Agency | None
+) -> Agency:
+    """Which agency decides the dossier; refuses an agency that does not offer the procedure.
+
+    Rule (issue gh-4 item 4; NĐ 118 on cross-boundary reception):
+
+    - the receiving agency has an active offering of the procedure → it is the
+      competent agency (``competent`` must then be omitted or equal to it);
+    - otherwise, when the version is ``cross_boundary`` and the receiving agency
+      is a service centre, it receives *for* an agency that offers the
+      procedure: ``competent`` when given (it must have an active offering),
+      else the first such agency by id. ``received_by`` then differs from
+      ``competent_agency`` and the result is returned where it was received;
+    - otherwise the reception is refused.
+
+    Online submissions also need the offering's ``online_open``.
+    """
+    offerings = ProcedureOffering.objects.filter(procedure_id=version.procedure_id, is_active=True)
+    own = offerings.filter(agency=agency).first()
+    if own is not None:
+        if channel in ONLINE_CHANNELS and not own.online_open:
+            raise ValidationError(
+                {"channel": _("Cơ quan này không nhận hồ sơ trực tuyến cho thủ tục này.")}
+            )
+        if competent is not None and competent.pk != agency.pk:
+            raise ValidationError(
+                {"competent_agency": _("Thủ tục này do chính cơ quan tiếp nhận giải quyết.")}
+            )
+        return agency
+    if version.cross_boundary and agency.kind == AgencyKind.SERVICE_CENTER:
+        candidates = offerings.select_related("agency").order_by("agency_id")
+        if competent is not None:
+            candidates = candidates.filter(agency=competent)
+        offering = candidates.first()
+        if offering is not None:
+            return offering.agency
+        raise ValidationError(
+            {"competent_agency": _("Không có cơ quan nào giải quyết thủ tục này.")}
+        )
+    raise ValidationError({"agency_code": _("Cơ quan này không tiếp nhận thủ tục này.")})
+
+
+def _save_party(*, dossier: Dossier, role: PartyRole, party: PartyData) -> Party:
+    row = Party(
+        dossier=dossier,
+        role=role,
+        kind=party.kind,
+        user=party.user,
+        full_name=party.full_name,
+        identity_number=party.identity_number,
+        tax_code=party.tax_code,
+        phone=party.phone,
+        email=party.email,
+        address=party.address,
+    )
+    try:
+        row.full_clean(exclude=["dossier", "user"], validate_unique=False)
+    except ValidationError as error:
+        raise ValidationError(
+            {f"{role.value}.{name}": messages for name, messages in error.message_dict.items()}
+        ) from error
+    row.save(force_insert=True)
+    return row
+
+
+def dossier_receive(
+    *,
+    by: User | None,
+    agency: Agency,
+    procedure_code: str,
+    variant_code: str | None,
+    channel: Channel,
+    owner: PartyData,
+    submitter: PartyData | None = None,
+    form_data: dict[str, Any] | None = None,
+    return_mode: ReturnMode,
+    delivery_address: str = "",
+    received_at: dt.datetime | None = None,
+    idempotency_key: str = "",
+    client: str = "",
+    competent_agency: Agency | None = None,
+) -> Dossier:
+    """Create a dossier: received at the counter or by post (T5, T6), or submitted online (T1).
+
+    - Counter and postal: status RECEIVED, the clock starts at ``received_at``
+      (default now; never in the future) and the due instant is computed on the
+      competent agency's calendar from the variant's duration (NĐ 61 Art 17(1);
+      D1–D4, "same day after 15:00" by the calendar). The actor must be a
+      reception officer acting in ``agency`` (NĐ 61 Art 17; jurisdiction).
+    - Online and national portal: status SUBMITTED, no due instant until the
+      one-stop accepts it (T2, NĐ 61 Art 17(2)). The code is issued at
+      submission (DVCQG numbers dossiers at submission too); ``received_at``
+      is then the submission instant of a dossier forwarded from another system.
+
+    Pins the current published procedure version on the reception date and
+    the variant (default: the first by order), the fees (from the variant's
+    fee rules), the form data with the e-form definition it was validated
+    against (errors → ``ValidationError`` naming each field), the owner and
+    submitter, the delivery mode, and a not-synced DVCQG state; appends the
+    first history event.
+
+    Idempotency (gh-4 item 7): with ``idempotency_key``, a repeat from the same
+    ``client`` (default: the acting user) returns the first dossier and creates
+    nothing; the same key with a different payload raises
+    :class:`IdempotencyConflict`.
+    """
+    now = timezone.now()
+    at = received_at or now
+    if at.tzinfo is None:
+        raise ValidationError({"received_at": _("Thời điểm tiếp nhận phải có múi giờ.")})
+    if at > now:
+        raise ValidationError({"received_at": _("Thời điểm tiếp nhận không được ở tương lai.")})
+    channel = Channel(channel)
+    return_mode = ReturnMode(return_mode)
+    client = client or (f"user:{by.pk}" if by is not None else "")
+    payload = {
+        "agency": agency.pk,
+        "procedure_code": procedure_code,
+        "variant_code": variant_code,
+        "channel": int(channel),
+        "owner": owner.fingerprint(),
+        "submitter": submitter.fingerprint() if submitter else None,
+        "form_data": form_data,
+        "return_mode": str(return_mode),
+        "delivery_address": delivery_address,
+        "received_at": received_at.isoformat() if received_at else None,
+        "competent_agency": competent_agency.pk if competent_agency else None,
+    }
+    request_hash = _request_hash(payload)
+    if idempotency_key:
+        if not client:
+            raise ValidationError({"idempotency_key": _("Cần xác định bên gửi yêu cầu.")})
+        existing = _idempotent_replay(key=idempotency_key, client=client, request_hash=request_hash)
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            dossier = _receive(
+                by=by,
+                agency=agency,
+                procedure_code=procedure_code,
+                variant_code=variant_code,
+                channel=channel,
+                owner=owner,
+                submitter=submitter,
+                form_data=form_data,
+                return_mode=return_mode,
+                delivery_address=delivery_address,
+                at=at,
+                competent=competent_agency,
+            )
+            if idempotency_key:
+                IdempotencyRecord.objects.create(
+                    key=idempotency_key, client=client, request_hash=request_hash, dossier=dossier
+                )
+    except IntegrityError:
+        # A concurrent request with the same key won the race: answer with its dossier.
+        if not idempotency_key:
+            raise
+        existing = _idempotent_replay(key=idempotency_key, client=client, request_hash=request_hash)
+        if existing is None:
+            raise
+        return existing
+    return dossier
+
+
+def dossier_refuse_at_counter(
+    *,
+    by: User,
+    agency: Agency,
+    procedure_code: str,
+    variant_code: str | None,
+    owner: PartyData,
+    reason: str,
+    submitter: PartyData | None = None,
+    channel: Channel = Channel.COUNTER,
+) -> Dossier:
+    """T5c: refuse an application at the counter (or a postal one) with Mẫu 03.
+
+    NĐ 61 Art 17(1)(b): the refusal states its specific reason. The register
+    keeps it, so a REFUSED dossier is created with a code and one history
+    event (from "no dossier" to REFUSED); it is never received, has no due
+    instant and pins no fees. Same actor rule as reception: a reception
+    officer acting in ``agency``.
+    """
+    channel = Channel(channel)
+    if channel in ONLINE_CHANNELS:
+        raise ValidationError(
+            {"channel": _("Hồ sơ trực tuyến bị từ chối bằng thao tác từ chối tiếp nhận.")}
+        )
+    reason = _required_text("reason", reason)
+    with transaction.atomic():
+        return _receive(
+            by=by,
+            agency=agency,
+            procedure_code=procedure_code,
+            variant_code=variant_code,
+            channel=channel,
+            owner=owner,
+            submitter=submitter,
+            form_data=None,
+            return_mode=ReturnMode.COUNTER,
+            delivery_address="",
+            at=timezone.now(),
+            competent=None,
+            refuse_reason=reason,
+        )
+
+
+def _idempotent_replay(*, key: str, client: str, request_hash: str) -> Dossier | None:
+    record = (
+        IdempotencyRecord.objects.filter(key=key, client=client).select_related("dossier").first()
+    )
+    if record is None:
+        return None
+    if record.request_hash != request_hash:
+        raise IdempotencyConflict(key=key, client=client, dossier_code=record.dossier.code)
+    return record.dossier
+
+
+def _receive(
+    *,
+    by: User | None,
+    agency: Agency,
+    procedure_code: str,
+    variant_code: str | None,
+    channel: Channel,
+    owner: PartyData,
+    submitter: PartyData | None,
+    form_data: dict[str, Any] | None,
+    return_mode: ReturnMode,
+    delivery_address: str,
+    at: dt.datetime,
+    competent: Agency | None,
+    refuse_reason: str = "",
+) -> Dossier:
+    online = channel in ONLINE_CHANNELS
+    actor_role = ""
+    if not online:
+        # Counter and postal reception: a reception officer of the receiving one-stop.
+        if by is None:
+            raise PermissionDenied("Counter and postal reception need a staff actor.")
+        roles = _acting_roles(user=by, agency_ids={agency.pk}, day=timezone.localdate())
+        if not jurisdiction_for(user=by).can_act(agency.pk):
+            raise PermissionDenied("The officer cannot act in the receiving agency.")
+        if not roles.get(agency.pk, set()) & RECEPTION_ROLES:
+            raise PermissionDenied("Only a reception officer receives dossiers.")
+        actor_role = Role.RECEPTION_OFFICER
+
+    day = timezone.localtime(at).date()
+    version = procedure_version_get_current(national_code=procedure_code, on=day)
+    if version is None:
+        raise ValidationError(
+            {"procedure_code": _("Không có thủ tục đang có hiệu lực với mã này.")}
+        )
+    variants = ProcedureVariant.objects.filter(version=version).select_related("workflow")
+    variant = (
+        variants.filter(code=variant_code).first()
+        if variant_code
+        else variants.order_by("order", "id").first()
+    )
+    if variant is None:
+        raise ValidationError({"variant_code": _("Không có trường hợp thủ tục này.")})
+    competent_agency = _competent_for(
+        version=version, agency=agency, channel=channel, competent=competent
+    )
+    if return_mode == ReturnMode.POSTAL and not delivery_address.strip():
+        raise ValidationError({"delivery_address": _("Cần địa chỉ nhận kết quả qua bưu chính.")})
+
+    cleaned: dict[str, Any] | None = form_data
+    if variant.eform and not refuse_reason:
+        citizen = by if by is not None and by.kind != UserKind.STAFF else None
+        cleaned, errors = eform_validate(variant.eform, form_data or {}, user=citizen)
+        if errors:
+            raise ValidationError({f"form_data.{k}": v for k, v in errors.items()})
+
+    status = S.SUBMITTED if online else S.RECEIVED
+    if refuse_reason:
+        status = S.REFUSED
+    dossier = Dossier(
+        code=dossier_code_issue(agency=agency, at=at),
+        lookup_key=lookup_key_new(),
+        procedure_version=version,
+        variant=variant,
+        channel=channel,
+        received_by=agency,
+        competent_agency=competent_agency,
+        status=status,
+        submitted_at=at if online else None,
+        received_at=None if online or refuse_reason else at,
+        summary=version.name[:500],
+    )
+    if status == S.RECEIVED:
+        dossier.due_at = _due_for(dossier=dossier, variant=variant, start=at)
+    dossier.full_clean(
+        exclude=[
+            "procedure_version",
+            "variant",
+            "received_by",
+            "competent_agency",
+            "assisted_at",
+            "current_step",
+            "handler",
+        ],
+        validate_unique=False,
+    )
+    dossier.save(force_insert=True)
+
+    _save_party(dossier=dossier, role=PartyRole.OWNER, party=owner)
+    if submitter is not None:
+        _save_party(dossier=dossier, role=PartyRole.SUBMITTER, party=submitter)
+    if refuse_reason:
+        # T5c: nothing is received, so no fees, form data or delivery are pinned.
+        SyncState.objects.create(dossier=dossier, synced=False)
+        event = event_append(
+            dossier=dossier,
+            action=A.REFUSE,
+            at=at,
+            actor=by,
+            actor_role=actor_role,
+            actor_agency=agency,
+            from_status=None,
+            to_status=status,
+            note=refuse_reason,
+            data={"channel": int(channel)},
+        )
+        transaction.on_commit(partial(_after_commit, event.pk))
+        return dossier
+    delivery = Delivery(
+        dossier=dossier,
+        mode=return_mode,
+        recipient=owner.full_name[:200] if return_mode == ReturnMode.POSTAL else "",
+        address=delivery_address,
+        phone=owner.phone,
+    )
+    delivery.full_clean(exclude=["dossier"], validate_unique=False)
+    delivery.save(force_insert=True)
+    if variant.eform or form_data:
+        DossierFormData.objects.create(
+            dossier=dossier, definition=variant.eform or {}, data=cleaned or {}
+        )
+    DossierFee.objects.bulk_create(
+        DossierFee(
+            dossier=dossier,
+            kind=rule.kind,
+            name=rule.name,
+            amount=rule.amount,
+            collection=rule.collection,
+        )
+        for rule in variant.fees.all()
+    )
+    SyncState.objects.create(dossier=dossier, synced=False)
+    event = event_append(
+        dossier=dossier,
+        action=A.SUBMIT if online else A.RECEIVE,
+        at=at,
+        actor=by,
+        actor_role=actor_role,
+        actor_agency=agency if actor_role else None,
+        from_status=None,
+        to_status=status,
+        due_at=dossier.due_at,
+        data={"channel": int(channel)},
+    )
+    transaction.on_commit(partial(_after_commit, event.pk))
+    return dossier
+
+
+def _due_for(
+    *,
+    dossier: Dossier,
+    variant: ProcedureVariant,
+    start: dt.datetime,
+    cal: WorkCalendar | None = None,
+) -> dt.datetime | None:
+    amount, unit = duration_for(
+        channel=dossier.channel,
+        duration=variant.duration,
+        duration_unit=variant.duration_unit,
+        online_duration=variant.online_duration,
+        online_duration_unit=variant.online_duration_unit,
+    )
+    calendar = cal or work_calendar_for(agency=dossier.competent_agency)
+    return due_from(start=start, amount=amount, unit=unit, cal=calendar)
+
+
+def _after_commit(event_id: int) -> None:
+    """Outbox entry point, run after the transaction that appended ``event_id`` commits.
+
+    Deliberately empty for now: notifications (SMS, e-mail) and DVCQG sync
+    will enqueue their work here (their own issues). Side effects never run
+    inside the transition's transaction, so a rollback sends nothing.
+    """
+
+
+# --- the transition service ----------------------------------------------------------------
+
+# Which status each action leads to, from each status it may start in. Every
+# pair is an edge of workflow.ALLOWED_TRANSITIONS (checked at import below).
+ACTION_EDGES: dict[EventAction, dict[DossierStatus, DossierStatus]] = {
+    A.ACCEPT: {S.SUBMITTED: S.RECEIVED},  # T2
+    A.REQUEST_SUPPLEMENT: {
+        S.SUBMITTED: S.SUBMITTED,  # T3 before reception
+        S.PROCESSING: S.AWAITING_SUPPLEMENT,  # T12 during processing, clock paused
+    },
+    A.SUBMIT_SUPPLEMENT: {S.AWAITING_SUPPLEMENT: S.PROCESSING},  # T13
+    A.REFUSE: {
+        S.SUBMITTED: S.REFUSED,  # T4
+        S.AWAITING_SUPPLEMENT: S.REFUSED,  # T13b supplement deadline missed
+    },
+    A.TRANSFER: {S.RECEIVED: S.PROCESSING},  # T7
+    A.ASSIGN: {S.PROCESSING: S.PROCESSING},  # T8
+    A.FORWARD: {S.PROCESSING: S.PROCESSING},  # T8
+    A.SEND_BACK: {S.PROCESSING: S.PROCESSING},  # T8b
+    A.SWITCH_VARIANT: {S.PROCESSING: S.PROCESSING},  # T8b
+    A.COORDINATE: {S.PROCESSING: S.PROCESSING},  # T9
+    A.APPROVE: {S.PROCESSING: S.PROCESSING},  # T8
+    A.SIGN: {S.PROCESSING: S.PROCESSING},  # T8
+    A.APOLOGIZE: {S.PROCESSING: S.PROCESSING},  # T16
+    A.ISSUE_RESULT: {S.PROCESSING: S.RESOLVED},  # T19
+    A.REFUSE_RESULT: {S.PROCESSING: S.RESOLVED},  # T15
+    A.PAUSE_FINANCIAL: {S.PROCESSING: S.AWAITING_PAYMENT},  # T14
+    A.RESUME: {S.AWAITING_PAYMENT: S.PROCESSING},  # T14
+    A.WITHDRAW: {  # T17
+        S.RECEIVED: S.WITHDRAWN,
+        S.PROCESSING: S.WITHDRAWN,
+        S.AWAITING_SUPPLEMENT: S.WITHDRAWN,
+        S.AWAITING_PAYMENT: S.WITHDRAWN,
+    },
+    A.STOP: {  # T18: only while no result has been issued (NĐ 118 Art 21)
+        S.RECEIVED: S.STOPPED,
+        S.PROCESSING: S.STOPPED,
+        S.AWAITING_SUPPLEMENT: S.STOPPED,
+        S.AWAITING_PAYMENT: S.STOPPED,
+    },
+    A.RETURN_RESULT: {S.RESOLVED: S.RETURNED},  # T20
+}
+for _action, _edges in ACTION_EDGES.items():
+    for _from, _to in _edges.items():
+        assert _to in ALLOWED_TRANSITIONS[_from], (_action, _from, _to)
+
+# Step actions: the current workflow step must list the StepAction, and the
+# actor must hold the step's role (and be its handler once one is assigned).
+STEP_ACTIONS: dict[EventAction, StepAction] = {
+    A.FORWARD: StepAction.FORWARD,
+    A.SEND_BACK: StepAction.SEND_BACK,
+    A.APPROVE: StepAction.APPROVE,
+    A.SIGN: StepAction.SIGN,
+    A.ISSUE_RESULT: StepAction.ISSUE,
+    A.REFUSE_RESULT: StepAction.REFUSE,
+    A.COORDINATE: StepAction.REQUEST_COORDINATION,
+    A.REQUEST_SUPPLEMENT: StepAction.REQUEST_SUPPLEMENT,
+}
+# Roles for step actions on a variant without a workflow template.
+NO_WORKFLOW_ROLES: dict[EventAction, frozenset[Role]] = {
+    A.ISSUE_RESULT: frozenset({Role.CLERK, Role.AGENCY_LEADER}),
+    A.REFUSE_RESULT: frozenset({Role.AGENCY_LEADER}),
+    A.COORDINATE: frozenset({Role.SPECIALIST}),
+    A.REQUEST_SUPPLEMENT: frozenset({Role.SPECIALIST}),
+}
+LEADERS = frozenset({Role.DIVISION_HEAD, Role.AGENCY_LEADER})
+
+
+@dataclass
+class _Ctx:
+    dossier: Dossier
+    by: User
+    now: dt.datetime
+    roles: dict[int, set[Role]] = field(default_factory=dict)
+
+    @cached_property
+    def cal(self) -> WorkCalendar:
+        return work_calendar_for(agency=self.dossier.competent_agency)
+
+    @cached_property
+    def steps(self) -> list[WorkflowStep]:
+        workflow_id = self.dossier.variant.workflow_id
+        if workflow_id is None:
+            return []
+        return list(WorkflowStep.objects.filter(template_id=workflow_id).order_by("order"))
+
+    def step_index(self) -> int | None:
+        step_id = self.dossier.current_step_id
+        for i, step in enumerate(self.steps):
+            if step.pk == step_id:
+                return i
+        return None
+
+
+@dataclass
+class _Result:
+    note: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    to_handler: User | None = None
+
+
+def _step_allows(ctx: _Ctx, action: EventAction) -> bool:
+    step = ctx.dossier.current_step
+    wanted = STEP_ACTIONS[action]
+    if step is None:
+        return action in NO_WORKFLOW_ROLES and ctx.dossier.variant.workflow_id is None
+    return wanted.value in (step.actions or [])
+
+
+def _state_allows(ctx: _Ctx, action: EventAction) -> bool:
+    """Whether ``action`` is possible in the dossier's current state, whoever asks."""
+    dossier = ctx.dossier
+    status = DossierStatus(dossier.status)
+    if status not in ACTION_EDGES[action]:
+        return False
+    if status == S.PROCESSING and action in STEP_ACTIONS:
+        if not _step_allows(ctx, action):
+            return False
+        index = ctx.step_index()
+        if action == A.FORWARD:
+            # The last step finishes with issue_result, never with forward.
+            return index is not None and index + 1 < len(ctx.steps)
+        if action == A.SEND_BACK:
+            return index is not None and index > 0
+    if action == A.SWITCH_VARIANT:
+        return (
+            ProcedureVariant.objects.filter(version_id=dossier.procedure_version_id)
+            .exclude(pk=dossier.variant_id)
+            .exists()
+        )
+    if action == A.APOLOGIZE:
+        return _apology_possible(ctx)
+    if action == A.REFUSE and status == S.AWAITING_SUPPLEMENT:
+        request = _open_supplement(dossier)
+        return (
+            request is not None and request.respond_by is not None and ctx.now > request.respond_by
+        )
+    return True
+
+
+def _apology_possible(ctx: _Ctx) -> bool:
+    """D7 (NĐ 61 Art 19(9)): once, before the due instant, at least the notice before it."""
+    dossier = ctx.dossier
+    if dossier.due_at is None:
+        return False
+    if Extension.objects.filter(dossier=dossier).exists():
+        return False
+    if ctx.now >= dossier.due_at:
+        return False
+    return working_time_between(ctx.now, dossier.due_at, ctx.cal) >= _apology_min_notice()
+
+
+def _required(ctx: _Ctx, action: EventAction) -> list[tuple[int, frozenset[Role]]]:
+    """(agency id, roles) pairs, any of which lets a user perform ``action`` here."""
+    dossier = ctx.dossier
+    receiving = dossier.received_by_id
+    competent = dossier.competent_agency_id
+    one_stop = [(receiving, RECEPTION_ROLES)]
+    if action in (A.ACCEPT, A.REFUSE, A.TRANSFER, A.SUBMIT_SUPPLEMENT, A.WITHDRAW):
+        return one_stop
+    if action == A.REQUEST_SUPPLEMENT and dossier.status == S.SUBMITTED:
+        return one_stop
+    if action == A.RETURN_RESULT:
+        # Cross-boundary: the result is returned where the dossier was received.
+        return [(receiving, frozenset({Role.RECEPTION_OFFICER, Role.RETURNER}))]
+    if action in (A.ASSIGN, A.SWITCH_VARIANT):
+        return [(competent, LEADERS)]
+    if action == A.APOLOGIZE:
+        return [(competent, frozenset({Role.AGENCY_LEADER}))]
+    if action in (A.PAUSE_FINANCIAL, A.RESUME):
+        return [
+            (competent, frozenset({Role.SPECIALIST, Role.FEE_COLLECTOR}) | LEADERS),
+            (receiving, frozenset({Role.RECEPTION_OFFICER, Role.FEE_COLLECTOR})),
+        ]
+    if action == A.STOP:
+        return [*one_stop, (competent, frozenset({Role.AGENCY_LEADER}))]
+    if action in STEP_ACTIONS:
+        step = dossier.current_step
+        if step is None:
+            return [(competent, NO_WORKFLOW_ROLES.get(action, frozenset()))]
+        return [(competent, frozenset({Role(step.role)}))]
+    raise AssertionError(f"no actor rule for {action}")
+
+
+def _actor_role(ctx: _Ctx, action: EventAction) -> tuple[Role, int] | None:
+    """The (role, agency id) in which ``ctx.by`` may perform ``action``, or ``None``."""
+    dossier = ctx.dossier
+    if (
+        action in STEP_ACTIONS
+        and dossier.status == S.PROCESSING
+        and dossier.handler_id is not None
+        and dossier.handler_id != ctx.by.pk
+    ):
+        # Once assigned, only the handler acts at the step (a leader re-assigns first).
+        return None
+    for agency_id, roles in _required(ctx, action):
+        held = ctx.roles.get(agency_id, set()) & roles
+        if held:
+            return sorted(held)[0], agency_id
+    return None
+
+
+def _load_roles(ctx: _Ctx) -> None:
+    dossier = ctx.dossier
+    agency_ids = {dossier.received_by_id, dossier.competent_agency_id}
+    actionable = jurisdiction_for(user=ctx.by).actionable
+    roles = _acting_roles(user=ctx.by, agency_ids=agency_ids, day=timezone.localdate())
+    ctx.roles = {k: v for k, v in roles.items() if k in actionable}
+
+
+def _allowed(ctx: _Ctx) -> list[EventAction]:
+    return [
+        action
+        for action in HANDLERS
+        if _state_allows(ctx, action) and _actor_role(ctx, action) is not None
+    ]
+
+
+def dossier_allowed_actions(*, dossier: Dossier, user: User) -> list[EventAction]:
+    """The actions ``user`` may perform on ``dossier`` now (state and permissions)."""
+    ctx = _Ctx(dossier=dossier, by=user, now=timezone.now())
+    _load_roles(ctx)
+    return _allowed(ctx)
+
+
+def dossier_act(*, code: str, action: EventAction | str, by: User, **fields: Any) -> DossierEvent:
+    """Apply one action to the dossier ``code`` as ``by``: the one transition service.
+
+    Raises ``Dossier.DoesNotExist`` (unknown code), ``PermissionDenied`` (outside
+    the jurisdiction, or missing role for this action here),
+    :class:`TransitionRefused` (not possible in the current state; carries the
+    actions allowed now) and ``ValidationError`` (bad fields, by field name).
+    ``fields`` are the action's own fields; see each ``_do_*`` handler.
+    """
+    action = EventAction(action)
+    handler = HANDLERS[action]
+    with transaction.atomic():
+        dossier = dossier_get_for_action(user=by, code=code, action=action, for_update=True)
+        ctx = _Ctx(dossier=dossier, by=by, now=timezone.now())
+        _load_roles(ctx)
+        if not _state_allows(ctx, action):
+            raise TransitionRefused(
+                current=DossierStatus(dossier.status), requested=action, allowed=_allowed(ctx)
+            )
+        acting = _actor_role(ctx, action)
+        if acting is None:
+            raise PermissionDenied(f"{by} may not {action.value} dossier {code}.")
+        role, agency_id = acting
+        from_status = DossierStatus(dossier.status)
+        from_step = dossier.current_step
+        result = handler(ctx, **fields)
+        dossier.status = ACTION_EDGES[action][from_status]
+        dossier.save()
+        SyncState.objects.filter(dossier=dossier).update(synced=False)
+        event = event_append(
+            dossier=dossier,
+            action=action,
+            at=ctx.now,
+            actor=by,
+            actor_role=role,
+            actor_agency=(
+                dossier.received_by
+                if agency_id == dossier.received_by_id
+                else dossier.competent_agency
+            ),
+            from_status=from_status,
+            to_status=DossierStatus(dossier.status),
+            from_step=from_step,
+            to_step=dossier.current_step,
+            to_handler=result.to_handler,
+            due_at=dossier.due_at,
+            step_due_at=dossier.step_due_at,
+            note=result.note,
+            data=result.data,
+        )
+        transaction.on_commit(partial(_after_commit, event.pk))
+    return event
+
+
+# --- per-action handlers ---------------------------------------------------------------------
+
+
+def _required_text(name: str, value: str) -> str:
+    if not value or not value.strip():
+        raise ValidationError({name: _("Trường này là bắt buộc.")})
+    return value.strip()
+
+
+def _enter_step(ctx: _Ctx, step: WorkflowStep | None) -> None:
+    """Move to ``step`` with its deadline: its budget in working hours from now (D5)."""
+    dossier = ctx.dossier
+    dossier.current_step = step
+    dossier.handler = None
+    dossier.step_due_at = (
+        step_due_from(start=ctx.now, budget_hours=step.budget_hours, cal=ctx.cal)
+        if step is not None
+        else None
+    )
+
+
+def _leaving_step_data(ctx: _Ctx) -> dict[str, Any]:
+    """The on-time class of the step being left (D5; feeds index C2)."""
+    due = ctx.dossier.step_due_at
+    if ctx.dossier.current_step_id is None or due is None:
+        return {}
+    timeliness = timeliness_of(finished_at=ctx.now, due=due)
+    return {"step_timeliness": str(timeliness)} if timeliness else {}
+
+
+def _do_accept(ctx: _Ctx, *, note: str = "") -> _Result:
+    """T2: the one-stop accepts an online submission; the clock starts now (NĐ 61 Art 17(2)(b))."""
+    dossier = ctx.dossier
+    dossier.received_at = ctx.now
+    dossier.due_at = _due_for(dossier=dossier, variant=dossier.variant, start=ctx.now, cal=ctx.cal)
+    return _Result(note=note)
+
+
+def _open_supplement(dossier: Dossier) -> SupplementRequest | None:
+    return (
+        SupplementRequest.objects.filter(dossier=dossier, before_reception=False)
+        .order_by("-requested_at", "-id")
+        .first()
+    )
+
+
+def _do_request_supplement(
+    ctx: _Ctx,
+    *,
+    items: list[Any],
+    reason: str,
+    respond_by: dt.datetime | None = None,
+) -> _Result:
+    """T3 / T12: ask for a supplement, always through the one-stop (Mẫu 02).
+
+    Before reception (SUBMITTED) the dossier stays submitted and no clock runs
+    (NĐ 61 Art 17(2)(a)). During processing it goes to AWAITING_SUPPLEMENT and
+    the clock pauses from now (NĐ 61 Art 19(4)); ``respond_by`` is the
+    supplement deadline after which the one-stop may close it (T13b).
+    """
+    if not items:
+        raise ValidationError({"items": _("Cần nêu ít nhất một nội dung cần bổ sung.")})
+    reason = _required_text("reason", reason)
+    if respond_by is not None and respond_by <= ctx.now:
+        raise ValidationError({"respond_by": _("Hạn bổ sung phải sau thời điểm hiện tại.")})
+    before = ctx.dossier.status == S.SUBMITTED
+    SupplementRequest.objects.create(
+        dossier=ctx.dossier,
+        requested_at=ctx.now,
+        requested_by=ctx.by,
+        items=items,
+        reason=reason,
+        respond_by=respond_by,
+        before_reception=before,
+    )
+    return _Result(note=reason, data={"items": items, "before_reception": before})
+
+
+def _do_submit_supplement(ctx: _Ctx, *, note: str = "") -> _Result:
+    """T13: the complete supplement is received; the clock runs again.
+
+    D6: with the default rule (``MOTCUA_SUPPLEMENT_RULE = "restart"``) the legal
+    time restarts from zero at this instant (NĐ 61 Art 19(4)): the new due
+    instant is the variant's full duration from now. With "extend" the old due
+    instant moves by the working time paused. In both cases the current step
+    keeps its place and its deadline moves by the paused working time (the
+    workflow is not reset; steps already done stay done). The pause is
+    recorded as a ``ClockPause``.
+    """
+    dossier = ctx.dossier
+    request = _open_supplement(dossier)
+    started = request.requested_at if request is not None else ctx.now
+    ClockPause.objects.create(
+        dossier=dossier, reason=PauseReason.SUPPLEMENT, started_at=started, ended_at=ctx.now
+    )
+    rule = _supplement_rule()
+    if rule == SupplementRule.RESTART:
+        dossier.due_at = _due_for(
+            dossier=dossier, variant=dossier.variant, start=ctx.now, cal=ctx.cal
+        )
+    else:
+        dossier.due_at = extend_by_pause(
+            deadline=dossier.due_at, started=started, ended=ctx.now, cal=ctx.cal
+        )
+    dossier.step_due_at = extend_by_pause(
+        deadline=dossier.step_due_at, started=started, ended=ctx.now, cal=ctx.cal
+    )
+    paused = working_time_between(started, ctx.now, ctx.cal)
+    return _Result(
+        note=note,
+        data={"rule": str(rule), "paused_seconds": int(paused.total_seconds())},
+    )
+
+
+def _do_refuse(ctx: _Ctx, *, reason: str) -> _Result:
+    """T4 refusal of an online submission (Mẫu 03, NĐ 61 Art 17(2)(a)), or T13b closure.
+
+    T13b is allowed only after the supplement deadline (``respond_by``) of the
+    open request has passed (production practice).
+    """
+    return _Result(note=_required_text("reason", reason))
+
+
+def _do_transfer(ctx: _Ctx, *, note: str = "") -> _Result:
+    """T7: the one-stop transfers the dossier to the competent unit (NĐ 61 Art 18).
+
+    Enters the first step of the variant's workflow with its step deadline.
+    """
+    _enter_step(ctx, ctx.steps[0] if ctx.steps else None)
+    return _Result(note=note)
+
+
+def _do_assign(ctx: _Ctx, *, handler: User, note: str = "") -> _Result:
+    """T8: a leader assigns the current step to an officer of the competent agency.
+
+    The assignee must act in the competent agency, in the step's role when the
+    dossier is at a workflow step.
+    """
+    dossier = ctx.dossier
+    roles = _acting_roles(
+        user=handler, agency_ids={dossier.competent_agency_id}, day=timezone.localdate()
+    ).get(dossier.competent_agency_id, set())
+    if not jurisdiction_for(user=handler).can_act(dossier.competent_agency_id) or not roles:
+        raise ValidationError(
+            {"handler": _("Cán bộ được giao không thuộc cơ quan giải quyết hồ sơ.")}
+        )
+    step = dossier.current_step
+    if step is not None and Role(step.role) not in roles:
+        raise ValidationError(
+            {"handler": _("Cán bộ được giao không có vai trò của bước xử lý này.")}
+        )
+    dossier.handler = handler
+    return _Result(note=note, to_handler=handler)
+
+
+def _do_forward(ctx: _Ctx, *, note: str = "") -> _Result:
+    """T8: to the next workflow step, with its own deadline (D5)."""
+    index = ctx.step_index()
+    assert index is not None
+    data = _leaving_step_data(ctx)
+    _enter_step(ctx, ctx.steps[index + 1])
+    return _Result(note=note, data=data)
+
+
+def _do_send_back(ctx: _Ctx, *, reason: str) -> _Result:
+    """T8b: back to the previous step, which gets a fresh step deadline."""
+    index = ctx.step_index()
+    assert index is not None
+    data = _leaving_step_data(ctx)
+    _enter_step(ctx, ctx.steps[index - 1])
+    return _Result(note=_required_text("reason", reason), data=data)
+
+
+def _do_switch_variant(ctx: _Ctx, *, variant_code: str, reason: str) -> _Result:
+    """T8b: switch to another variant of the same version; the due instant is recomputed.
+
+    The new due instant counts the new variant's duration from ``received_at``
+    (closed pauses are not re-applied). An apology's original due instant is
+    kept. A different workflow template restarts at its first step.
+    """
+    dossier = ctx.dossier
+    reason = _required_text("reason", reason)
+    variant = (
+        ProcedureVariant.objects.filter(version_id=dossier.procedure_version_id, code=variant_code)
+        .exclude(pk=dossier.variant_id)
+        .select_related("workflow")
+        .first()
+    )
+    if variant is None:
+        raise ValidationError({"variant_code": _("Không có trường hợp thủ tục này.")})
+    old = dossier.variant
+    dossier.variant = variant
+    assert dossier.received_at is not None
+    dossier.due_at = _due_for(
+        dossier=dossier, variant=variant, start=dossier.received_at, cal=ctx.cal
+    )
+    if variant.workflow_id != old.workflow_id:
+        ctx.__dict__.pop("steps", None)
+        _enter_step(ctx, ctx.steps[0] if ctx.steps else None)
+    return _Result(note=reason, data={"from_variant": old.code, "to_variant": variant.code})
+
+
+def _do_coordinate(ctx: _Ctx, *, agency: Agency, question: str, due_at: dt.datetime) -> _Result:
+    """T9: ask another agency's opinion with its own deadline (NĐ 61 Art 19(5))."""
+    question = _required_text("question", question)
+    if agency.pk == ctx.dossier.competent_agency_id:
+        raise ValidationError({"agency": _("Không thể xin ý kiến chính cơ quan giải quyết.")})
+    if due_at <= ctx.now:
+        raise ValidationError({"due_at": _("Hạn trả lời phải sau thời điểm hiện tại.")})
+    request = CoordinationRequest.objects.create(
+        dossier=ctx.dossier,
+        agency=agency,
+        requested_by=ctx.by,
+        requested_at=ctx.now,
+        question=question,
+        due_at=due_at,
+    )
+    return _Result(
+        note=question,
+        data={"coordination_id": request.pk, "agency": agency.pk, "due_at": due_at.isoformat()},
+    )
+
+
+def _do_note(ctx: _Ctx, *, note: str = "") -> _Result:
+    """T8: approve or sign at a step that allows it; recorded in the history only."""
+    return _Result(note=note)
+
+
+def _finish(ctx: _Ctx) -> dict[str, Any]:
+    """T15/T19: processing ends now; classify it against the ORIGINAL due instant (D7, D8).
+
+    A dossier finishing after its original due instant stays late even with
+    an apology (NĐ 61 Art 19(9) allows a new date, not a new count).
+    """
+    dossier = ctx.dossier
+    data = _leaving_step_data(ctx)
+    dossier.finished_at = ctx.now
+    timeliness = timeliness_of(finished_at=ctx.now, due=dossier.original_due_at or dossier.due_at)
+    dossier.timeliness = str(timeliness) if timeliness else ""
+    dossier.handler = None
+    return data
+
+
+def _do_issue_result(ctx: _Ctx, *, note: str = "", result: dict[str, Any] | None = None) -> _Result:
+    """T19: the result is signed and issued (NĐ 61 Art 20(5)); ``result`` holds its number etc."""
+    data = _finish(ctx)
+    if result:
+        data["result"] = result
+    return _Result(note=note, data=data)
+
+
+def _do_refuse_result(ctx: _Ctx, *, reason: str) -> _Result:
+    """T15: not eligible after appraisal; the written refusal is the result (NĐ 61 Art 19(8))."""
+    reason = _required_text("reason", reason)
+    data = _finish(ctx)
+    data["refused"] = True
+    return _Result(note=reason, data=data)
+
+
+def _do_apologize(ctx: _Ctx, *, reason: str, new_due_at: dt.datetime) -> _Result:
+    """T16: apology and new appointment, Mẫu 04 (NĐ 61 Art 19(9)); at most once.
+
+    Allowed only before the due instant and at least
+    ``MOTCUA_APOLOGY_MIN_NOTICE_HOURS`` working hours (default 8 = one
+    working day) before it. The new instant must be after the current due
+    instant and an office instant of the competent agency's calendar. The
+    original due instant is kept for the on-time class (D7, D8).
+    """
+    dossier = ctx.dossier
+    reason = _required_text("reason", reason)
+    assert dossier.due_at is not None
+    if new_due_at <= dossier.due_at:
+        raise ValidationError({"new_due_at": _("Ngày hẹn mới phải sau ngày hẹn hiện tại.")})
+    if not is_office_instant(new_due_at, ctx.cal):
+        raise ValidationError({"new_due_at": _("Ngày hẹn mới phải trong giờ làm việc.")})
+    Extension.objects.create(
+        dossier=dossier,
+        requested_by=ctx.by,
+        created_at=ctx.now,
+        reason=reason,
+        old_due_at=dossier.due_at,
+        new_due_at=new_due_at,
+    )
+    if dossier.original_due_at is None:
+        dossier.original_due_at = dossier.due_at
+    old = dossier.due_at
+    dossier.due_at = new_due_at
+    return _Result(note=reason, data={"old_due_at": old.isoformat()})
+
+
+def _do_pause_financial(ctx: _Ctx, *, note: str = "") -> _Result:
+    """T14: waiting for a tax or fee notice to be paid; the clock pauses from now."""
+    return _Result(note=note)
+
+
+def _pause_start(dossier: Dossier, action: EventAction) -> dt.datetime | None:
+    return (
+        DossierEvent.objects.filter(dossier=dossier, action=action)
+        .order_by("-seq")
+        .values_list("at", flat=True)
+        .first()
+    )
+
+
+def _do_resume(ctx: _Ctx, *, note: str = "") -> _Result:
+    """T14: paid; the clock runs again and the due instant moves by the paused working time.
+
+    The pause is recorded as a ``ClockPause`` (reason: financial). Whether the
+    law pauses the clock here is unverified (domain.md §6.1); production
+    practice does.
+    """
+    dossier = ctx.dossier
+    started = _pause_start(dossier, A.PAUSE_FINANCIAL) or ctx.now
+    ClockPause.objects.create(
+        dossier=dossier, reason=PauseReason.FINANCIAL, started_at=started, ended_at=ctx.now
+    )
+    dossier.due_at = extend_by_pause(
+        deadline=dossier.due_at, started=started, ended=ctx.now, cal=ctx.cal
+    )
+    dossier.step_due_at = extend_by_pause(
+        deadline=dossier.step_due_at, started=started, ended=ctx.now, cal=ctx.cal
+    )
+    paused = working_time_between(started, ctx.now, ctx.cal)
+    return _Result(note=note, data={"paused_seconds": int(paused.total_seconds())})
+
+
+def _close_open_pause(ctx: _Ctx) -> None:
+    """A withdrawal or stop during a pause closes it, so the pause table stays complete."""
+    dossier = ctx.dossier
+    if dossier.status == S.AWAITING_SUPPLEMENT:
+        request = _open_supplement(dossier)
+        started = request.requested_at if request is not None else ctx.now
+        reason = PauseReason.SUPPLEMENT
+    elif dossier.status == S.AWAITING_PAYMENT:
+        started = _pause_start(dossier, A.PAUSE_FINANCIAL) or ctx.now
+        reason = PauseReason.FINANCIAL
+    else:
+        return
+    ClockPause.objects.create(dossier=dossier, reason=reason, started_at=started, ended_at=ctx.now)
+
+
+def _do_withdraw(ctx: _Ctx, *, reason: str) -> _Result:
+    """T17: the citizen withdraws (recorded by the one-stop); the clock stops."""
+    reason = _required_text("reason", reason)
+    _close_open_pause(ctx)
+    ctx.dossier.handler = None
+    return _Result(note=reason)
+
+
+def _do_stop(ctx: _Ctx, *, reason: str) -> _Result:
+    """T18: stop, only while no result has been issued (NĐ 118 Art 21; Mẫu 05)."""
+    reason = _required_text("reason", reason)
+    _close_open_pause(ctx)
+    ctx.dossier.handler = None
+    return _Result(note=reason)
+
+
+def _do_return_result(ctx: _Ctx, *, note: str = "") -> _Result:
+    """T20: the result is handed over where the dossier was received (NĐ 61 Art 20(2)–(4))."""
+    ctx.dossier.returned_at = ctx.now
+    return _Result(note=note)
+
+
+HANDLERS: dict[EventAction, Callable[..., _Result]] = {
+    A.ACCEPT: _do_accept,
+    A.REQUEST_SUPPLEMENT: _do_request_supplement,
+    A.SUBMIT_SUPPLEMENT: _do_submit_supplement,
+    A.REFUSE: _do_refuse,
+    A.TRANSFER: _do_transfer,
+    A.ASSIGN: _do_assign,
+    A.FORWARD: _do_forward,
+    A.SEND_BACK: _do_send_back,
+    A.SWITCH_VARIANT: _do_switch_variant,
+    A.COORDINATE: _do_coordinate,
+    A.APPROVE: _do_note,
+    A.SIGN: _do_note,
+    A.ISSUE_RESULT: _do_issue_result,
+    A.REFUSE_RESULT: _do_refuse_result,
+    A.APOLOGIZE: _do_apologize,
+    A.PAUSE_FINANCIAL: _do_pause_financial,
+    A.RESUME: _do_resume,
+    A.WITHDRAW: _do_withdraw,
+    A.STOP: _do_stop,
+    A.RETURN_RESULT: _do_return_result,
+}
+assert set(HANDLERS) == set(ACTION_EDGES)
