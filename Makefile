@@ -42,6 +42,13 @@ $(STAMPS)/npm: package.json package-lock.json | $(STAMPS)
 	npm run --silent build
 	@touch $@
 
+# WeasyPrint (the official forms as PDF) needs Pango and a font with Vietnamese glyphs.
+$(STAMPS)/pdf-libs: | $(STAMPS)
+	@if ! ldconfig -p | grep -q libpangoft2-1.0 || ! fc-list | grep -qi "DejaVu Serif"; then \
+		if [ "$(IS_ROOT)" = yes ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; \
+		else echo "PDF forms need Debian's libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"; exit 1; fi; fi
+	@touch $@
+
 $(STAMPS)/gettext: | $(STAMPS)
 	@if ! command -v msgfmt >/dev/null; then \
 		if [ "$(IS_ROOT)" = yes ]; then apt-get update -qq && apt-get install -y -qq gettext; \
@@ -52,7 +59,7 @@ $(STAMPS)/gettext: | $(STAMPS)
 messages: $(STAMPS)/python $(STAMPS)/gettext
 	@$(MANAGE) compilemessages -v0 --ignore '.venv' --ignore 'node_modules' --ignore 'build'
 
-setup: $(STAMPS)/python $(STAMPS)/npm messages
+setup: $(STAMPS)/python $(STAMPS)/npm $(STAMPS)/pdf-libs messages
 
 demo: setup
 	@MOTCUA_DEMO=true $(MANAGE) collectstatic --noinput -v0
