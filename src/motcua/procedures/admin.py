@@ -6,12 +6,14 @@ previous version retired), from buttons on a version's page.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -244,9 +246,46 @@ class StepForm(forms.ModelForm[WorkflowStep]):
         ]
 
 
+class StepFormSet(BaseInlineFormSet[WorkflowStep, WorkflowTemplate, forms.ModelForm[WorkflowStep]]):
+    """Refuses steps whose budgets no longer fit a variant using the template (D5)."""
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        steps = [
+            WorkflowStep(
+                name=f.cleaned_data.get("name", ""),
+                order=f.cleaned_data.get("order") or 0,
+                role=f.cleaned_data.get("role", ""),
+                budget_hours=f.cleaned_data.get("budget_hours") or Decimal(0),
+                actions=f.cleaned_data.get("actions") or [],
+            )
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        if self.instance.pk is None:
+            return
+        problems = []
+        for variant in self.instance.variants.select_related("version__procedure"):
+            legal = legal_hours(variant.duration, variant.duration_unit)
+            problems += [
+                _("%(variant)s (%(code)s): %(problem)s")
+                % {
+                    "variant": variant.name,
+                    "code": variant.version.procedure.national_code,
+                    "problem": problem,
+                }
+                for problem in workflow_problems(steps, legal=legal)
+            ]
+        if problems:
+            raise ValidationError(problems)
+
+
 class StepInline(admin.StackedInline[WorkflowStep, WorkflowTemplate]):
     model = WorkflowStep
     form = StepForm
+    formset = StepFormSet
     extra = 0
     autocomplete_fields = ["department"]
 
@@ -263,24 +302,6 @@ class WorkflowTemplateAdmin(admin.ModelAdmin[WorkflowTemplate]):
     @admin.display(description=gettext_lazy("Số bước"))
     def step_count(self, obj: WorkflowTemplate) -> int:
         return len(obj.steps.all())
-
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        # Budgets are checked against every variant using the template (D5);
-        # the steps are saved by now, so the check sees what was entered.
-        template: WorkflowTemplate = form.instance
-        for variant in template.variants.select_related("version__procedure"):
-            legal = legal_hours(variant.duration, variant.duration_unit)
-            for problem in workflow_problems(template.steps.all(), legal=legal):
-                messages.error(
-                    request,
-                    _("%(variant)s (%(code)s): %(problem)s")
-                    % {
-                        "variant": variant.name,
-                        "code": variant.version.procedure.national_code,
-                        "problem": problem,
-                    },
-                )
 
 
 @admin.register(Procedure)

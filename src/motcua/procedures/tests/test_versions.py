@@ -243,3 +243,42 @@ class CatalogueAdminTests(TestCase):
             self.assertEqual(done.status_code, 302)
         complete.refresh_from_db()
         self.assertEqual(complete.status, VersionStatus.PUBLISHED)
+
+
+class WorkflowAdminTests(TestCase):
+    def test_the_admin_refuses_steps_that_no_longer_fit_a_variant(self):
+        version = make_draft()
+        template = make_workflow(["2", "3", "2", "1"])  # 8 h: exactly one working day
+        version.variants.update(workflow=template)
+        admin = UserFactory(is_staff=True, is_superuser=True, is_demo=True)
+        self.client.force_login(admin)
+        steps = list(template.steps.order_by("order"))
+        data = {
+            "name": template.name,
+            "description": "",
+            "steps-TOTAL_FORMS": str(len(steps)),
+            "steps-INITIAL_FORMS": str(len(steps)),
+            "steps-MIN_NUM_FORMS": "0",
+            "steps-MAX_NUM_FORMS": "1000",
+        }
+        for i, step in enumerate(steps):
+            data |= {
+                f"steps-{i}-id": str(step.pk),
+                f"steps-{i}-template": str(template.pk),
+                f"steps-{i}-order": str(step.order),
+                f"steps-{i}-name": step.name,
+                f"steps-{i}-role": step.role,
+                f"steps-{i}-budget_hours": str(step.budget_hours),
+                f"steps-{i}-actions": step.actions,
+                f"steps-{i}-notification": step.notification,
+            }
+        data["steps-1-budget_hours"] = "4"  # appraisal now 4 h: 9 h in all
+        url = f"/admin/procedures/workflowtemplate/{template.pk}/change/"
+        with self.settings(MOTCUA_DEMO=True):
+            page = self.client.post(url, data)
+        self.assertEqual(page.status_code, 200)  # the form comes back with the error
+        self.assertContains(page, "vượt thời hạn giải quyết 8 giờ làm việc")
+        self.assertEqual(template.steps.get(order=2).budget_hours, Decimal(3))
+        data["steps-1-budget_hours"] = "3"
+        with self.settings(MOTCUA_DEMO=True):
+            self.assertEqual(self.client.post(url, data).status_code, 302)
