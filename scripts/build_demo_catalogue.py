@@ -103,8 +103,10 @@ def step(
 
 RECEIVE = ["forward", "request_supplement", "refuse"]
 APPRAISE = ["forward", "send_back", "request_supplement", "request_coordination", "refuse"]
-SIGN = ["approve", "sign", "send_back", "refuse"]
-ISSUE = ["issue", "forward"]
+# The leader signs, then forwards to the returner who numbers and issues (forward is
+# what moves a dossier on; without it a dossier could never leave this step).
+SIGN = ["approve", "sign", "forward", "send_back", "refuse"]
+ISSUE = ["issue"]  # the last step: forward is never possible from it
 RETURN = ["return_result"]
 
 
@@ -162,7 +164,7 @@ WORKFLOWS: dict[str, tuple[str, list[dict]]] = {
         [
             step(1, "Tiếp nhận hồ sơ", "reception_officer", 2, RECEIVE, notification="both"),
             step(2, "Thẩm định hồ sơ, kiểm tra thực địa", "specialist", 32, APPRAISE),
-            step(3, "Lãnh đạo phòng xem xét", "division_head", 8, ["approve", "send_back"]),
+            step(3, "Lãnh đạo phòng xem xét", "division_head", 8, ["approve", "forward", "send_back"]),
             step(4, "Ký giấy phép", "agency_leader", 8, SIGN, signature=True),
             step(5, "Vào sổ, trả kết quả", "returner", 4, ISSUE + RETURN, notification="applicant"),
         ],
@@ -172,7 +174,7 @@ WORKFLOWS: dict[str, tuple[str, list[dict]]] = {
         [
             step(1, "Tiếp nhận hồ sơ", "reception_officer", 2, RECEIVE, notification="both"),
             step(2, "Thẩm định hồ sơ, lấy ý kiến cơ quan liên quan", "specialist", 52, APPRAISE),
-            step(3, "Lãnh đạo phòng xem xét", "division_head", 12, ["approve", "send_back"]),
+            step(3, "Lãnh đạo phòng xem xét", "division_head", 12, ["approve", "forward", "send_back"]),
             step(4, "Ký giấy phép", "agency_leader", 8, SIGN, signature=True),
             step(5, "Vào sổ, trả kết quả", "returner", 4, ISSUE + RETURN, notification="applicant"),
         ],

@@ -57,6 +57,11 @@ def workflow_problems(steps: Iterable[WorkflowStep], *, legal: Decimal | None) -
             )
         if not step.actions:
             problems.append(_("Bước “%(step)s” chưa có thao tác nào.") % {"step": step.name})
+        elif step.order < len(steps) and StepAction.FORWARD not in step.actions:
+            # Without "forward" a dossier could never leave this step for the next.
+            problems.append(
+                _("Bước “%(step)s” chưa cho phép chuyển bước tiếp theo.") % {"step": step.name}
+            )
     total = sum((s.budget_hours for s in steps), Decimal(0))
     if legal is not None and total > legal:
         problems.append(

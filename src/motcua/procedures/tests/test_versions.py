@@ -203,6 +203,16 @@ class WorkflowValidationTests(TestCase):
         self.assertIn("Bước “Bước 2” chưa có vai trò thực hiện.", problems)
         self.assertIn("Bước “Bước 2” có thao tác không hợp lệ: fly.", problems)
 
+    def test_it_refuses_a_step_a_dossier_could_never_leave(self):
+        template = make_workflow(["2", "2", "2"])
+        template.steps.filter(order=2).update(actions=[StepAction.APPROVE, StepAction.SIGN])
+        problems = workflow_problems(template.steps.all(), legal=None)
+        self.assertEqual(problems, ["Bước “Bước 2” chưa cho phép chuyển bước tiếp theo."])
+        # The last step needs no forward: the dossier leaves it with its result.
+        template.steps.filter(order=2).update(actions=[StepAction.FORWARD])
+        template.steps.filter(order=3).update(actions=[StepAction.ISSUE])
+        self.assertEqual(workflow_problems(template.steps.all(), legal=None), [])
+
     def test_publishing_checks_the_workflow_of_each_variant(self):
         version = make_draft()
         variant = version.variants.get()
