@@ -12,6 +12,7 @@ admin.site.login = login_required(admin.site.login)  # type: ignore[method-assig
 api_v1: list[URLPattern | URLResolver] = [
     path("calendar/", include("motcua.calendars.api.urls")),
     path("procedures/", include("motcua.procedures.api.urls")),
+    path("", include("motcua.dossiers.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "motcua.procedures",
     "motcua.portal",
     "motcua.dossiers",
+    "motcua.apiclients",
     "motcua.demo",
 ]
 
@@ -280,6 +281,11 @@ MOTCUA_UPLOAD_MAX_BYTES = env_int("MOTCUA_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, m
 # (NĐ 61 Art 19(4), the default) or extend the old due date by the paused time.
 MOTCUA_SUPPLEMENT_RULE = env_choice(
     "MOTCUA_SUPPLEMENT_RULE", "restart", choices={"restart", "extend"}
+)
+# D6 / Mẫu 02: the competent unit asks for a supplement within this many working
+# days of receiving the dossier (NĐ 61 Art 19(4): "trong thời hạn 03 ngày làm việc").
+MOTCUA_SUPPLEMENT_REQUEST_WORKING_DAYS = env_int(
+    "MOTCUA_SUPPLEMENT_REQUEST_WORKING_DAYS", 3, minimum=1
 )
 # D7: an apology with a new appointment must come at least this many working
 # hours before the due instant ("chậm nhất 01 ngày trước ngày hết hạn", NĐ 61

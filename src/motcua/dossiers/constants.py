@@ -86,3 +86,8 @@ class EventAction(models.TextChoices):
     WITHDRAW = "withdraw", _("Rút hồ sơ")
     STOP = "stop", _("Dừng xử lý")
     RETURN_RESULT = "return_result", _("Trả kết quả")
+    # Added with the remaining actions of gh-4 items 4–5.
+    ACCEPT_TRANSFER = "accept_transfer", _("Tiếp nhận hồ sơ tiếp nhận phi địa giới")
+    LINK = "link", _("Chuyển liên thông")
+    LINK_DONE = "link_done", _("Cơ quan liên thông xử lý xong")
+    RESUBMIT = "resubmit", _("Nộp lại hồ sơ sau khi bổ sung")

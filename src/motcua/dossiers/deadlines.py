@@ -36,11 +36,15 @@ def duration_for(
 
     Online and counter processing times may differ (issue gh-4 item 5): an online
     dossier uses the variant's online duration when one is set, with the online
-    unit, or the counter unit when the online unit is blank. A missing duration
-    means "no appointment".
+    unit, or the counter unit when the online unit is blank. A "same day"
+    procedure needs no amount (D4: due by the end of the day, or of the next
+    working day after the 15:00 cut-off); otherwise a missing duration means
+    "no appointment".
     """
     if Channel(channel) in ONLINE_CHANNELS and online_duration is not None:
         return Decimal(online_duration), DurationUnit(online_duration_unit or duration_unit)
+    if duration_unit == DurationUnit.SAME_DAY:
+        return Decimal(0), DurationUnit.SAME_DAY
     if duration is None:
         return Decimal(0), DurationUnit.NO_APPOINTMENT
     return Decimal(duration), DurationUnit(duration_unit)

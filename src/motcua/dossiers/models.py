@@ -393,6 +393,15 @@ class SupplementRequest(models.Model):
         default=False,
         help_text=_("Yêu cầu khi kiểm tra hồ sơ trực tuyến, chưa tiếp nhận (T3)."),
     )
+    sent_at = models.DateTimeField(
+        _("thời điểm công dân gửi bổ sung"),
+        null=True,
+        blank=True,
+        help_text=_("Khi người dân gửi bổ sung trực tuyến; một cửa xác nhận sau (T13)."),
+    )
+    sent_note = models.TextField(
+        _("nội dung bổ sung"), blank=True, help_text=_("Ghi chú của người dân khi gửi bổ sung.")
+    )
 
     class Meta:
         verbose_name = _("yêu cầu bổ sung")
@@ -489,6 +498,19 @@ class CoordinationRequest(models.Model):
     requested_at = models.DateTimeField(_("thời điểm đề nghị"), help_text=_("Khi đề nghị."))
     question = models.TextField(_("nội dung"), help_text=_("Nội dung xin ý kiến."))
     due_at = models.DateTimeField(_("hạn trả lời"), help_text=_("Hạn trả lời phối hợp."))
+    answered_at = models.DateTimeField(
+        _("thời điểm trả lời"), null=True, blank=True, help_text=_("Khi cơ quan phối hợp trả lời.")
+    )
+    answer = models.TextField(_("ý kiến trả lời"), blank=True, help_text=_("Ý kiến phối hợp."))
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người trả lời"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Cán bộ của cơ quan phối hợp."),
+    )
 
     class Meta:
         verbose_name = _("phối hợp")
@@ -523,6 +545,19 @@ class LinkedLeg(models.Model):
     due_at = models.DateTimeField(_("hạn"), help_text=_("Hạn của cơ quan này."))
     external_code = models.CharField(
         _("mã hồ sơ bên ngoài"), max_length=80, blank=True, help_text=_("Mã trên hệ thống khác.")
+    )
+    done_at = models.DateTimeField(
+        _("thời điểm hoàn thành"), null=True, blank=True, help_text=_("Khi cơ quan này xử lý xong.")
+    )
+    result_note = models.TextField(
+        _("kết quả"), blank=True, help_text=_("Kết quả, ghi chú của cơ quan liên thông.")
+    )
+    timeliness = models.CharField(
+        _("tiến độ"),
+        max_length=16,
+        choices=Timeliness,
+        blank=True,
+        help_text=_("Trước hạn, đúng hạn hay quá hạn, khi xong."),
     )
 
     class Meta:

@@ -33,13 +33,14 @@ from functools import cached_property, partial
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.constants import UserKind
 from motcua.accounts.models import User
+from motcua.calendars.constants import DurationUnit
 from motcua.calendars.selectors import work_calendar_for
 from motcua.calendars.workingtime import (
     WorkCalendar,
@@ -89,6 +90,7 @@ from .models import (
     DossierFormData,
     Extension,
     IdempotencyRecord,
+    LinkedLeg,
     Party,
     SupplementRequest,
     SyncState,
@@ -101,13 +103,18 @@ A = EventAction
 
 __all__ = [
     "ACTION_EDGES",
+    "EDGES",
+    "MORE_ACTION_EDGES",
     "IdempotencyConflict",
+    "LegData",
     "PartyData",
     "TransitionRefused",
     "dossier_act",
     "dossier_allowed_actions",
     "dossier_receive",
+    "dossier_receive_immediate",
     "dossier_refuse_at_counter",
+    "dossier_supplement_send",
 ]
 
 
@@ -165,9 +172,23 @@ class PartyData:
 # --- settings ------------------------------------------------------------------------------
 
 
-def _supplement_rule() -> SupplementRule:
-    """D6: restart from zero (NĐ 61 Art 19(4)) unless the installation chose "extend"."""
+def _supplement_rule(version: ProcedureVersion | None = None) -> SupplementRule:
+    """D6: the procedure's own rule, else the installation's (restart from zero by default).
+
+    ``ProcedureVersion.supplement_rule`` blank means "as the installation":
+    ``settings.MOTCUA_SUPPLEMENT_RULE`` (NĐ 61 Art 19(4): restart).
+    """
+    if version is not None and version.supplement_rule:
+        return SupplementRule(version.supplement_rule)
     return SupplementRule(settings.MOTCUA_SUPPLEMENT_RULE)
+
+
+def _supplement_request_working_days() -> int:
+    """D6 / Mẫu 02: a deficiency is notified within 3 working days of the unit's reception.
+
+    ``settings.MOTCUA_SUPPLEMENT_REQUEST_WORKING_DAYS`` (default 3, NĐ 61 Art 19(4)).
+    """
+    return int(settings.MOTCUA_SUPPLEMENT_REQUEST_WORKING_DAYS)
 
 
 def _apology_min_notice() -> dt.timedelta:
@@ -418,6 +439,121 @@ def dossier_refuse_at_counter(
         )
 
 
+IMMEDIATE_UNITS = frozenset({DurationUnit.SAME_DAY, DurationUnit.NO_APPOINTMENT})
+
+
+def dossier_receive_immediate(
+    *,
+    by: User,
+    agency: Agency,
+    procedure_code: str,
+    variant_code: str | None,
+    owner: PartyData,
+    submitter: PartyData | None = None,
+    form_data: dict[str, Any] | None = None,
+    result: dict[str, Any] | None = None,
+    note: str = "",
+) -> Dossier:
+    """T5d: an immediate-result procedure at the counter, in one sitting (NĐ 61 Art 17(4)).
+
+    Receive → transfer → issue the result → return it, all at the same
+    instant by the same reception officer, and every event recorded (the
+    register and the statistics count it like any other dossier). The
+    variant must be "same day" or "no appointment" (or have a zero
+    duration); the workflow template's steps and roles do not apply here,
+    which is why this is a service of its own and not four ``dossier_act``
+    calls. The dossier is decided by the receiving agency itself.
+    """
+    with transaction.atomic():
+        dossier = dossier_receive(
+            by=by,
+            agency=agency,
+            procedure_code=procedure_code,
+            variant_code=variant_code,
+            channel=Channel.COUNTER,
+            owner=owner,
+            submitter=submitter,
+            form_data=form_data,
+            return_mode=ReturnMode.COUNTER,
+        )
+        variant = dossier.variant
+        immediate = DurationUnit(variant.duration_unit) in IMMEDIATE_UNITS or not variant.duration
+        if not immediate:
+            raise ValidationError(
+                {"variant_code": _("Trường hợp thủ tục này không trả kết quả ngay.")}
+            )
+        if dossier.competent_agency_id != agency.pk:
+            raise ValidationError(
+                {"agency": _("Hồ sơ trả kết quả ngay phải do chính cơ quan tiếp nhận giải quyết.")}
+            )
+        at = dossier.received_at
+        assert at is not None
+        timeliness = timeliness_of(finished_at=at, due=dossier.due_at)
+        dossier.status = S.RETURNED
+        dossier.finished_at = at
+        dossier.returned_at = at
+        dossier.timeliness = str(timeliness) if timeliness else ""
+        dossier.save(update_fields=["status", "finished_at", "returned_at", "timeliness"])
+        chain: list[tuple[EventAction, DossierStatus, DossierStatus, dict[str, Any]]] = [
+            (A.TRANSFER, S.RECEIVED, S.PROCESSING, {"immediate": True}),
+            (A.ISSUE_RESULT, S.PROCESSING, S.RESOLVED, {"immediate": True, "result": result or {}}),
+            (A.RETURN_RESULT, S.RESOLVED, S.RETURNED, {"immediate": True}),
+        ]
+        event: DossierEvent | None = None
+        for action, source, target, data in chain:
+            assert EDGES[action][source] == target
+            event = event_append(
+                dossier=dossier,
+                action=action,
+                at=at,
+                actor=by,
+                actor_role=Role.RECEPTION_OFFICER,
+                actor_agency=agency,
+                from_status=source,
+                to_status=target,
+                due_at=dossier.due_at,
+                note=note if action == A.ISSUE_RESULT else "",
+                data=data,
+            )
+        assert event is not None
+        transaction.on_commit(partial(_after_commit, event.pk))
+    return dossier
+
+
+def dossier_supplement_send(*, by: User, code: str, note: str = "") -> SupplementRequest:
+    """T13, online: the owner sends the requested supplement; the one-stop confirms it later.
+
+    Records the sending on the open supplement request (``sent_at``,
+    ``sent_note``); the documents come through the two-stage uploads. The
+    status stays AWAITING_SUPPLEMENT and the clock stays paused until the
+    one-stop officer confirms the supplement complete with
+    ``submit_supplement``, whose event then carries ``sent_online_at``.
+
+    No history event is appended here: the status table has no
+    AWAITING_SUPPLEMENT → AWAITING_SUPPLEMENT edge for the "citizen sent,
+    waiting for the one-stop" sub-state (domain.md §5.3).
+    """
+    with transaction.atomic():
+        dossier = _locked(code)
+        owns = Party.objects.filter(dossier=dossier, role=PartyRole.OWNER, user_id=by.pk)
+        if not by.is_authenticated or by.kind == UserKind.STAFF or not owns.exists():
+            raise PermissionDenied(f"{by} is not the owner of dossier {code}.")
+        request = _open_supplement(dossier)
+        if dossier.status != S.AWAITING_SUPPLEMENT or request is None:
+            raise TransitionRefused(
+                current=DossierStatus(dossier.status),
+                requested=A.SUBMIT_SUPPLEMENT,
+                allowed=dossier_allowed_actions(dossier=dossier, user=by),
+            )
+        if request.sent_at is not None:
+            raise ValidationError({"note": _("Đã gửi bổ sung; đang chờ bộ phận một cửa xác nhận.")})
+        request.sent_at = timezone.now()
+        request.sent_note = note.strip()
+        request.save(update_fields=["sent_at", "sent_note"])
+        SyncState.objects.filter(dossier=dossier).update(synced=False)
+    return request
+
+
 def _idempotent_replay(*, key: str, client: str, request_hash: str) -> Dossier | None:
     record = (
         IdempotencyRecord.objects.filter(key=key, client=client).select_related("dossier").first()
@@ -646,9 +782,35 @@ ACTION_EDGES: dict[EventAction, dict[DossierStatus, DossierStatus]] = {
     },
     A.RETURN_RESULT: {S.RESOLVED: S.RETURNED},  # T20
 }
-for _action, _edges in ACTION_EDGES.items():
+# The actions added for the rest of gh-4 items 4–5 (recall, coordination
+# answers, liên thông legs, cross-boundary acceptance, re-submission before
+# reception). Kept apart from ACTION_EDGES, whose table test covers the
+# first set; the transition service uses both (EDGES).
+MORE_ACTION_EDGES: dict[EventAction, dict[DossierStatus, DossierStatus]] = {
+    A.RECALL: {S.PROCESSING: S.PROCESSING},  # T8b
+    A.COORDINATION_ANSWER: {S.PROCESSING: S.PROCESSING},  # T9
+    A.LINK: {S.PROCESSING: S.PROCESSING},  # T10 / T11
+    A.LINK_DONE: {S.PROCESSING: S.PROCESSING},  # T10 / T11
+    A.ACCEPT_TRANSFER: {S.PROCESSING: S.PROCESSING},  # TX: B accepts what A received
+    A.RESUBMIT: {S.SUBMITTED: S.SUBMITTED},  # T3: the owner re-submits before reception
+}
+EDGES: dict[EventAction, dict[DossierStatus, DossierStatus]] = {
+    **ACTION_EDGES,
+    **MORE_ACTION_EDGES,
+}
+assert not set(ACTION_EDGES) & set(MORE_ACTION_EDGES)
+for _action, _edges in EDGES.items():
     for _from, _to in _edges.items():
         assert _to in ALLOWED_TRANSITIONS[_from], (_action, _from, _to)
+
+# Actions the dossier's owner (a citizen account linked as Party.user) may take.
+OWNER_ACTIONS = frozenset({A.WITHDRAW, A.RESUBMIT})
+# Actions an officer of an agency *outside* the dossier's jurisdiction may take
+# when that agency has an open coordination request or liên thông leg on it.
+SIDE_ACTIONS = frozenset({A.COORDINATION_ANSWER, A.LINK_DONE})
+SIDE_ROLES = frozenset(
+    {Role.RECEPTION_OFFICER, Role.SPECIALIST, Role.DIVISION_HEAD, Role.AGENCY_LEADER, Role.CLERK}
+)
 
 # Step actions: the current workflow step must list the StepAction, and the
 # actor must hold the step's role (and be its handler once one is assigned).
@@ -697,6 +859,44 @@ class _Ctx:
                 return i
         return None
 
+    @cached_property
+    def last_event(self) -> DossierEvent | None:
+        return DossierEvent.objects.filter(dossier=self.dossier).order_by("-seq").first()
+
+    @cached_property
+    def open_coordination(self) -> list[CoordinationRequest]:
+        return list(
+            CoordinationRequest.objects.filter(
+                dossier=self.dossier, answered_at__isnull=True
+            ).order_by("id")
+        )
+
+    @cached_property
+    def open_legs(self) -> list[LinkedLeg]:
+        return list(
+            LinkedLeg.objects.filter(dossier=self.dossier, done_at__isnull=True).order_by(
+                "order", "id"
+            )
+        )
+
+    @cached_property
+    def awaiting_transfer(self) -> bool:
+        """TX: a cross-boundary dossier sent by A, not yet accepted by the competent B."""
+        dossier = self.dossier
+        if dossier.received_by_id == dossier.competent_agency_id:
+            return False
+        if dossier.status != S.PROCESSING:
+            return False
+        return not DossierEvent.objects.filter(dossier=dossier, action=A.ACCEPT_TRANSFER).exists()
+
+    @cached_property
+    def is_owner(self) -> bool:
+        if not self.by.is_authenticated or self.by.kind == UserKind.STAFF:
+            return False
+        return Party.objects.filter(
+            dossier=self.dossier, role=PartyRole.OWNER, user_id=self.by.pk
+        ).exists()
+
 
 @dataclass
 class _Result:
@@ -717,8 +917,14 @@ def _state_allows(ctx: _Ctx, action: EventAction) -> bool:
     """Whether ``action`` is possible in the dossier's current state, whoever asks."""
     dossier = ctx.dossier
     status = DossierStatus(dossier.status)
-    if status not in ACTION_EDGES[action]:
+    if status not in EDGES[action]:
         return False
+    if action == A.ACCEPT_TRANSFER or ctx.awaiting_transfer:
+        # TX: until B accepts, only the acceptance, a withdrawal or a stop.
+        return ctx.awaiting_transfer and action in (A.ACCEPT_TRANSFER, A.WITHDRAW, A.STOP)
+    more = _more_state_allows(ctx, action)
+    if more is not None:
+        return more
     if status == S.PROCESSING and action in STEP_ACTIONS:
         if not _step_allows(ctx, action):
             return False
@@ -742,6 +948,39 @@ def _state_allows(ctx: _Ctx, action: EventAction) -> bool:
             request is not None and request.respond_by is not None and ctx.now > request.respond_by
         )
     return True
+
+
+def _more_state_allows(ctx: _Ctx, action: EventAction) -> bool | None:
+    """State rules of the added actions; ``None`` when the usual rules decide."""
+    if action == A.RECALL:
+        last = ctx.last_event
+        return (
+            last is not None
+            and last.action == A.FORWARD
+            and last.from_step_id is not None
+            and ctx.dossier.current_step_id == last.to_step_id
+        )
+    if action == A.COORDINATION_ANSWER:
+        return bool(ctx.open_coordination)
+    if action == A.LINK_DONE:
+        return bool(ctx.open_legs)
+    if action == A.RESUBMIT:
+        request = _open_before_reception(ctx.dossier)
+        return request is not None
+    if action == A.ISSUE_RESULT and ctx.dossier.status == S.PROCESSING and ctx.open_legs:
+        # T10/T11: the result is issued once every liên thông leg is done.
+        return False
+    return None
+
+
+def _open_before_reception(dossier: Dossier) -> SupplementRequest | None:
+    """T3: the latest before-reception supplement request the owner has not answered yet."""
+    request = (
+        SupplementRequest.objects.filter(dossier=dossier, before_reception=True)
+        .order_by("-requested_at", "-id")
+        .first()
+    )
+    return request if request is not None and request.sent_at is None else None
 
 
 def _apology_possible(ctx: _Ctx) -> bool:
@@ -780,6 +1019,26 @@ def _required(ctx: _Ctx, action: EventAction) -> list[tuple[int, frozenset[Role]
         ]
     if action == A.STOP:
         return [*one_stop, (competent, frozenset({Role.AGENCY_LEADER}))]
+    if action == A.RECALL:
+        # The sender must still hold the role of the step it takes back.
+        last = ctx.last_event
+        step = next((s for s in ctx.steps if last and s.pk == last.from_step_id), None)
+        return [(competent, frozenset({Role(step.role)}) if step else frozenset())]
+    if action == A.COORDINATION_ANSWER:
+        return [(request.agency_id, SIDE_ROLES) for request in ctx.open_coordination]
+    if action == A.LINK:
+        return [(competent, LEADERS)]
+    if action == A.LINK_DONE:
+        # The leg's agency, or the competent agency recording what an external
+        # system (T11: civil status, land registry, tax…) reported.
+        return [
+            *[(leg.agency_id, SIDE_ROLES) for leg in ctx.open_legs],
+            (competent, frozenset({Role.SPECIALIST}) | LEADERS),
+        ]
+    if action == A.ACCEPT_TRANSFER:
+        return [(competent, RECEPTION_ROLES)]
+    if action == A.RESUBMIT:
+        return []  # the owner only
     if action in STEP_ACTIONS:
         step = dossier.current_step
         if step is None:
@@ -788,9 +1047,18 @@ def _required(ctx: _Ctx, action: EventAction) -> list[tuple[int, frozenset[Role]
     raise AssertionError(f"no actor rule for {action}")
 
 
-def _actor_role(ctx: _Ctx, action: EventAction) -> tuple[Role, int] | None:
-    """The (role, agency id) in which ``ctx.by`` may perform ``action``, or ``None``."""
+def _actor_role(ctx: _Ctx, action: EventAction) -> tuple[Role | None, int | None] | None:
+    """The (role, agency id) in which ``ctx.by`` may perform ``action``, or ``None``.
+
+    The dossier's owner acting on their own dossier gets ``(None, None)``: a
+    citizen has no staff role and acts for no agency.
+    """
     dossier = ctx.dossier
+    if ctx.is_owner:
+        return (None, None) if action in OWNER_ACTIONS else None
+    if action == A.RECALL and (ctx.last_event is None or ctx.last_event.actor_id != ctx.by.pk):
+        # T8b: only the officer who forwarded takes the dossier back.
+        return None
     if (
         action in STEP_ACTIONS
         and dossier.status == S.PROCESSING
@@ -808,7 +1076,11 @@ def _actor_role(ctx: _Ctx, action: EventAction) -> tuple[Role, int] | None:
 
 def _load_roles(ctx: _Ctx) -> None:
     dossier = ctx.dossier
+    if ctx.by.is_authenticated and ctx.by.kind != UserKind.STAFF:
+        return  # citizens hold no staff roles (see _Ctx.is_owner)
     agency_ids = {dossier.received_by_id, dossier.competent_agency_id}
+    agency_ids |= {request.agency_id for request in ctx.open_coordination}
+    agency_ids |= {leg.agency_id for leg in ctx.open_legs}
     actionable = jurisdiction_for(user=ctx.by).actionable
     roles = _acting_roles(user=ctx.by, agency_ids=agency_ids, day=timezone.localdate())
     ctx.roles = {k: v for k, v in roles.items() if k in actionable}
@@ -841,7 +1113,7 @@ def dossier_act(*, code: str, action: EventAction | str, by: User, **fields: Any
     action = EventAction(action)
     handler = HANDLERS[action]
     with transaction.atomic():
-        dossier = dossier_get_for_action(user=by, code=code, action=action, for_update=True)
+        dossier = _get_locked(by=by, code=code, action=action)
         ctx = _Ctx(dossier=dossier, by=by, now=timezone.now())
         _load_roles(ctx)
         if not _state_allows(ctx, action):
@@ -855,7 +1127,7 @@ def dossier_act(*, code: str, action: EventAction | str, by: User, **fields: Any
         from_status = DossierStatus(dossier.status)
         from_step = dossier.current_step
         result = handler(ctx, **fields)
-        dossier.status = ACTION_EDGES[action][from_status]
+        dossier.status = EDGES[action][from_status]
         dossier.save()
         SyncState.objects.filter(dossier=dossier).update(synced=False)
         event = event_append(
@@ -863,12 +1135,8 @@ def dossier_act(*, code: str, action: EventAction | str, by: User, **fields: Any
             action=action,
             at=ctx.now,
             actor=by,
-            actor_role=role,
-            actor_agency=(
-                dossier.received_by
-                if agency_id == dossier.received_by_id
-                else dossier.competent_agency
-            ),
+            actor_role=role or "",
+            actor_agency=_agency_of(dossier, agency_id),
             from_status=from_status,
             to_status=DossierStatus(dossier.status),
             from_step=from_step,
@@ -881,6 +1149,63 @@ def dossier_act(*, code: str, action: EventAction | str, by: User, **fields: Any
         )
         transaction.on_commit(partial(_after_commit, event.pk))
     return event
+
+
+def _agency_of(dossier: Dossier, agency_id: int | None) -> Agency | None:
+    if agency_id is None:
+        return None
+    if agency_id == dossier.received_by_id:
+        return dossier.received_by
+    if agency_id == dossier.competent_agency_id:
+        return dossier.competent_agency
+    return Agency.objects.get(pk=agency_id)
+
+
+def _locked(code: str) -> Dossier:
+    return (
+        Dossier.objects.select_related(
+            "procedure_version", "variant", "received_by", "competent_agency", "current_step"
+        )
+        .select_for_update(of=("self",))
+        .get(code=code)
+    )
+
+
+def _get_locked(*, by: User, code: str, action: EventAction) -> Dossier:
+    """The locked dossier for ``by``: staff through the jurisdiction's single access path.
+
+    Two more ways in, checked again by the transition rules:
+
+    - the owner (a citizen account linked as ``Party.user``) reaches their own
+      dossier — the portal's path for withdrawal and re-submission;
+    - an officer of an agency with an open coordination request or liên thông
+      leg on the dossier reaches it for the answer (T9) or the leg's end (T10),
+      though the dossier lies outside that agency's jurisdiction.
+    """
+    if by.is_authenticated and by.kind != UserKind.STAFF:
+        dossier = _locked(code)
+        owns = Party.objects.filter(dossier=dossier, role=PartyRole.OWNER, user_id=by.pk)
+        if not owns.exists():
+            raise PermissionDenied(f"{by} is not the owner of dossier {code}.")
+        return dossier
+    try:
+        return dossier_get_for_action(user=by, code=code, action=action, for_update=True)
+    except PermissionDenied:
+        if action not in SIDE_ACTIONS:
+            raise
+        dossier = _locked(code)
+        side = set(
+            CoordinationRequest.objects.filter(
+                dossier=dossier, answered_at__isnull=True
+            ).values_list("agency_id", flat=True)
+        ) | set(
+            LinkedLeg.objects.filter(dossier=dossier, done_at__isnull=True).values_list(
+                "agency_id", flat=True
+            )
+        )
+        if not side & jurisdiction_for(user=by).actionable:
+            raise
+        return dossier
 
 
 # --- per-action handlers ---------------------------------------------------------------------
@@ -942,6 +1267,13 @@ def _do_request_supplement(
     (NĐ 61 Art 17(2)(a)). During processing it goes to AWAITING_SUPPLEMENT and
     the clock pauses from now (NĐ 61 Art 19(4)); ``respond_by`` is the
     supplement deadline after which the one-stop may close it (T13b).
+
+    During processing the request must come within
+    ``MOTCUA_SUPPLEMENT_REQUEST_WORKING_DAYS`` (default 3) working days of the
+    competent unit's reception — the transfer, or B's acceptance of a
+    cross-boundary dossier (D6, Mẫu 02); later requests are refused naming
+    that deadline. A second request during processing is allowed but flagged
+    ``data.repeat: true`` (conventions §3).
     """
     if not items:
         raise ValidationError({"items": _("Cần nêu ít nhất một nội dung cần bổ sung.")})
@@ -949,6 +1281,25 @@ def _do_request_supplement(
     if respond_by is not None and respond_by <= ctx.now:
         raise ValidationError({"respond_by": _("Hạn bổ sung phải sau thời điểm hiện tại.")})
     before = ctx.dossier.status == S.SUBMITTED
+    data: dict[str, Any] = {"items": items, "before_reception": before}
+    if not before:
+        deadline = _supplement_request_deadline(ctx)
+        if deadline is not None and ctx.now > deadline:
+            days = _supplement_request_working_days()
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: _(
+                        "Đã quá thời hạn yêu cầu bổ sung hồ sơ: chậm nhất %(deadline)s "
+                        "(%(days)s ngày làm việc kể từ khi cơ quan giải quyết nhận hồ sơ)."
+                    )
+                    % {
+                        "deadline": timezone.localtime(deadline).strftime("%H:%M ngày %d/%m/%Y"),
+                        "days": days,
+                    }
+                }
+            )
+        if SupplementRequest.objects.filter(dossier=ctx.dossier, before_reception=False).exists():
+            data["repeat"] = True
     SupplementRequest.objects.create(
         dossier=ctx.dossier,
         requested_at=ctx.now,
@@ -958,7 +1309,21 @@ def _do_request_supplement(
         respond_by=respond_by,
         before_reception=before,
     )
-    return _Result(note=reason, data={"items": items, "before_reception": before})
+    return _Result(note=reason, data=data)
+
+
+def _supplement_request_deadline(ctx: _Ctx) -> dt.datetime | None:
+    """The last instant for a supplement request during processing (D6, Mẫu 02)."""
+    received = (
+        DossierEvent.objects.filter(dossier=ctx.dossier, action__in=[A.TRANSFER, A.ACCEPT_TRANSFER])
+        .order_by("-seq")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if received is None:
+        return None
+    hours = Decimal(_supplement_request_working_days() * 8)
+    return step_due_from(start=received, budget_hours=hours, cal=ctx.cal)
 
 
 def _do_submit_supplement(ctx: _Ctx, *, note: str = "") -> _Result:
@@ -971,6 +1336,11 @@ def _do_submit_supplement(ctx: _Ctx, *, note: str = "") -> _Result:
     keeps its place and its deadline moves by the paused working time (the
     workflow is not reset; steps already done stay done). The pause is
     recorded as a ``ClockPause``.
+
+    The rule is the procedure version's ``supplement_rule`` when set, else the
+    installation's. This is the one-stop's confirmation that the supplement is
+    complete (T13): when the owner sent it online first
+    (:func:`dossier_supplement_send`), the event records that instant too.
     """
     dossier = ctx.dossier
     request = _open_supplement(dossier)
@@ -978,7 +1348,7 @@ def _do_submit_supplement(ctx: _Ctx, *, note: str = "") -> _Result:
     ClockPause.objects.create(
         dossier=dossier, reason=PauseReason.SUPPLEMENT, started_at=started, ended_at=ctx.now
     )
-    rule = _supplement_rule()
+    rule = _supplement_rule(dossier.procedure_version)
     if rule == SupplementRule.RESTART:
         dossier.due_at = _due_for(
             dossier=dossier, variant=dossier.variant, start=ctx.now, cal=ctx.cal
@@ -991,10 +1361,10 @@ def _do_submit_supplement(ctx: _Ctx, *, note: str = "") -> _Result:
         deadline=dossier.step_due_at, started=started, ended=ctx.now, cal=ctx.cal
     )
     paused = working_time_between(started, ctx.now, ctx.cal)
-    return _Result(
-        note=note,
-        data={"rule": str(rule), "paused_seconds": int(paused.total_seconds())},
-    )
+    data: dict[str, Any] = {"rule": str(rule), "paused_seconds": int(paused.total_seconds())}
+    if request is not None and request.sent_at is not None:
+        data["sent_online_at"] = request.sent_at.isoformat()
+    return _Result(note=note, data=data)
 
 
 def _do_refuse(ctx: _Ctx, *, reason: str) -> _Result:
@@ -1010,9 +1380,207 @@ def _do_transfer(ctx: _Ctx, *, note: str = "") -> _Result:
     """T7: the one-stop transfers the dossier to the competent unit (NĐ 61 Art 18).
 
     Enters the first step of the variant's workflow with its step deadline.
+    TX: a dossier received at A for a competent agency B goes to B and waits
+    there for B's reception officer to accept it (``accept_transfer``); the
+    first step starts then. The clock keeps running from A's reception
+    (domain.md §5.4 TX, unverified).
     """
+    dossier = ctx.dossier
+    if dossier.received_by_id != dossier.competent_agency_id:
+        _enter_step(ctx, None)
+        return _Result(
+            note=note, data={"cross_boundary": True, "to_agency": dossier.competent_agency_id}
+        )
     _enter_step(ctx, ctx.steps[0] if ctx.steps else None)
     return _Result(note=note)
+
+
+def _do_accept_transfer(ctx: _Ctx, *, note: str = "") -> _Result:
+    """TX: the competent agency B accepts a dossier received at A; its first step starts.
+
+    The result is still returned where the dossier was received (A's
+    one-stop, see ``return_result``).
+    """
+    _enter_step(ctx, ctx.steps[0] if ctx.steps else None)
+    return _Result(note=note, data={"received_by": ctx.dossier.received_by_id})
+
+
+def _do_recall(ctx: _Ctx, *, reason: str = "") -> _Result:
+    """T8b: the sender takes back a dossier it just forwarded, before the next handler acted.
+
+    Possible only while the forward is the dossier's last event and only for
+    the officer who forwarded it. The dossier returns to the step it left,
+    with the step deadline it had there (a recall grants no fresh budget), and
+    to the recalling officer as its handler.
+    """
+    last = ctx.last_event
+    assert last is not None
+    assert last.from_step_id is not None
+    step = next(s for s in ctx.steps if s.pk == last.from_step_id)
+    before = (
+        DossierEvent.objects.filter(dossier=ctx.dossier, seq=last.seq - 1)
+        .values_list("step_due_at", flat=True)
+        .first()
+    )
+    dossier = ctx.dossier
+    dossier.current_step = step
+    dossier.step_due_at = before
+    dossier.handler = ctx.by
+    return _Result(note=reason.strip(), data={"recalled_seq": last.seq}, to_handler=ctx.by)
+
+
+def _do_coordination_answer(
+    ctx: _Ctx, *, answer: str = "", coordination_id: int | None = None
+) -> _Result:
+    """T9: the coordinating agency answers; a late answer is kept and flagged.
+
+    The answering officer acts in the request's agency. Without
+    ``coordination_id`` the oldest open request of that agency is answered.
+    ``data.late`` (and ``timeliness``) make late responders visible to the
+    head of the one-stop (NĐ 61 Art 19(5)).
+    """
+    answer = _required_text("answer", answer)
+    mine = [r for r in ctx.open_coordination if ctx.roles.get(r.agency_id, set()) & SIDE_ROLES]
+    if coordination_id is not None:
+        mine = [r for r in mine if r.pk == coordination_id]
+    if not mine:
+        raise ValidationError({"coordination_id": _("Không có yêu cầu phối hợp đang chờ này.")})
+    request = mine[0]
+    request.answered_at = ctx.now
+    request.answer = answer
+    request.answered_by = ctx.by
+    request.save(update_fields=["answered_at", "answer", "answered_by"])
+    timeliness = timeliness_of(finished_at=ctx.now, due=request.due_at)
+    return _Result(
+        note=answer,
+        data={
+            "coordination_id": request.pk,
+            "agency": request.agency_id,
+            "late": ctx.now > request.due_at,
+            "timeliness": str(timeliness),
+        },
+    )
+
+
+@dataclass(frozen=True)
+class LegData:
+    """One liên thông leg as asked (T10/T11): same ``order`` = parallel."""
+
+    agency: Agency
+    budget_hours: Decimal
+    order: int = 1
+    external_code: str = ""
+
+
+def _do_link(ctx: _Ctx, *, legs: list[LegData] | None = None, note: str = "") -> _Result:
+    """T10/T11: send the dossier to other agencies, sequentially or in parallel.
+
+    Each leg's deadline is its budget in working hours on *that agency's*
+    calendar. Legs with the same ``order`` run in parallel from now; a
+    higher order starts when the previous order is planned to end (the
+    latest deadline among its legs), so a sequential chain 1, 2, 3 gets
+    cumulative deadlines. Legs are planned from this action; legs added by a
+    later ``link`` start from that later instant.
+    """
+    if not legs:
+        raise ValidationError({"legs": _("Cần ít nhất một cơ quan liên thông.")})
+    for i, leg in enumerate(legs):
+        if leg.agency.pk == ctx.dossier.competent_agency_id:
+            raise ValidationError(
+                {f"legs.{i}.agency": _("Không liên thông với chính cơ quan giải quyết.")}
+            )
+        if Decimal(leg.budget_hours) <= 0:
+            raise ValidationError({f"legs.{i}.budget_hours": _("Thời hạn phải lớn hơn 0.")})
+        if leg.order < 1:
+            raise ValidationError({f"legs.{i}.order": _("Thứ tự bắt đầu từ 1.")})
+    start = ctx.now
+    rows: list[LinkedLeg] = []
+    for order in sorted({leg.order for leg in legs}):
+        group = [leg for leg in legs if leg.order == order]
+        ends = []
+        for leg in group:
+            due = step_due_from(
+                start=start,
+                budget_hours=Decimal(leg.budget_hours),
+                cal=work_calendar_for(agency=leg.agency),
+            )
+            ends.append(due)
+            rows.append(
+                LinkedLeg(
+                    dossier=ctx.dossier,
+                    agency=leg.agency,
+                    order=order,
+                    due_at=due,
+                    external_code=leg.external_code,
+                )
+            )
+        start = max(ends)
+    LinkedLeg.objects.bulk_create(rows)
+    return _Result(
+        note=note,
+        data={
+            "legs": [
+                {"agency": r.agency_id, "order": r.order, "due_at": r.due_at.isoformat()}
+                for r in rows
+            ]
+        },
+    )
+
+
+def _do_link_done(
+    ctx: _Ctx,
+    *,
+    leg_id: int | None = None,
+    result_note: str = "",
+    external_code: str = "",
+) -> _Result:
+    """T10/T11: one leg is done; it is classified early / on time / late against its deadline.
+
+    An officer of the leg's agency ends their own leg; the competent agency
+    may end any (recording what an external system reported). A sequential
+    leg ends only after every leg of a lower order. Without ``leg_id`` the
+    first open leg the actor may end is used.
+    """
+    competent = ctx.dossier.competent_agency_id
+    in_competent = bool(ctx.roles.get(competent, set()) & (LEADERS | {Role.SPECIALIST}))
+    mine = [
+        leg
+        for leg in ctx.open_legs
+        if in_competent or ctx.roles.get(leg.agency_id, set()) & SIDE_ROLES
+    ]
+    if leg_id is not None:
+        mine = [leg for leg in mine if leg.pk == leg_id]
+    if not mine:
+        raise ValidationError({"leg_id": _("Không có phần liên thông đang chờ này.")})
+    leg = mine[0]
+    if any(other.order < leg.order for other in ctx.open_legs):
+        raise ValidationError(
+            {"leg_id": _("Các cơ quan liên thông trước (theo thứ tự) chưa xử lý xong.")}
+        )
+    timeliness = timeliness_of(finished_at=ctx.now, due=leg.due_at)
+    leg.done_at = ctx.now
+    leg.result_note = result_note.strip()
+    leg.timeliness = str(timeliness) if timeliness else ""
+    if external_code:
+        leg.external_code = external_code
+    leg.save(update_fields=["done_at", "result_note", "timeliness", "external_code"])
+    return _Result(
+        note=leg.result_note,
+        data={"leg_id": leg.pk, "agency": leg.agency_id, "timeliness": leg.timeliness},
+    )
+
+
+def _do_resubmit(ctx: _Ctx, *, note: str = "") -> _Result:
+    """T3: the owner re-submits an online dossier after a before-reception supplement request.
+
+    The dossier stays SUBMITTED (no clock yet); the request is marked answered.
+    """
+    request = _open_before_reception(ctx.dossier)
+    assert request is not None
+    request.sent_at = ctx.now
+    request.sent_note = note.strip()
+    request.save(update_fields=["sent_at", "sent_note"])
+    return _Result(note=request.sent_note, data={"supplement_request": request.pk})
 
 
 def _do_assign(ctx: _Ctx, *, handler: User, note: str = "") -> _Result:
@@ -1225,7 +1793,10 @@ def _close_open_pause(ctx: _Ctx) -> None:
 
 
 def _do_withdraw(ctx: _Ctx, *, reason: str) -> _Result:
-    """T17: the citizen withdraws (recorded by the one-stop); the clock stops."""
+    """T17: the citizen withdraws — online as the owner, or recorded by the one-stop.
+
+    The clock stops; an open pause is closed.
+    """
     reason = _required_text("reason", reason)
     _close_open_pause(ctx)
     ctx.dossier.handler = None
@@ -1267,5 +1838,11 @@ HANDLERS: dict[EventAction, Callable[..., _Result]] = {
     A.WITHDRAW: _do_withdraw,
     A.STOP: _do_stop,
     A.RETURN_RESULT: _do_return_result,
+    A.RECALL: _do_recall,
+    A.COORDINATION_ANSWER: _do_coordination_answer,
+    A.LINK: _do_link,
+    A.LINK_DONE: _do_link_done,
+    A.ACCEPT_TRANSFER: _do_accept_transfer,
+    A.RESUBMIT: _do_resubmit,
 }
-assert set(HANDLERS) == set(ACTION_EDGES)
+assert set(HANDLERS) == set(EDGES)

@@ -181,6 +181,18 @@ class ProcedureVersion(models.Model):
         default=False,
         help_text=_("Có thể nộp tại bất kỳ trung tâm nào trong tỉnh (phi địa giới)."),
     )
+    supplement_rule = models.CharField(
+        _("cách tính lại thời hạn sau bổ sung"),
+        max_length=16,
+        # The values of motcua.dossiers.constants.SupplementRule (D6); blank =
+        # the installation default settings.MOTCUA_SUPPLEMENT_RULE.
+        choices=[
+            ("restart", _("Tính lại thời hạn từ đầu (NĐ 61 Điều 19(4))")),
+            ("extend", _("Cộng thêm thời gian tạm dừng")),
+        ],
+        blank=True,
+        help_text=_("Để trống: theo cấu hình chung của hệ thống (mặc định tính lại từ đầu)."),
+    )
     postal_allowed = models.BooleanField(
         _("nộp, nhận qua bưu chính"),
         default=True,

@@ -280,6 +280,8 @@ def _version_content(version: ProcedureVersion, *, content: bool) -> Doc:
         "handled_externally": version.handled_externally,
         "keywords": version.keywords,
         "unverified_note": version.unverified_note,
+        # Optional key, written only when set (documents without it stay valid).
+        **({"supplement_rule": version.supplement_rule} if version.supplement_rule else {}),
         "variants": [_variant_doc(v, content=content) for v in version.variants.all()],
     }
 
@@ -712,6 +714,9 @@ def _normalise_version(
     if valid_from and valid_to and valid_to < valid_from:
         check.add(f"{path}.valid_to", _("phải sau ngày hiệu lực"))
     number = check.integer(data, "number", path, minimum=1, default=1)
+    supplement_rule = check.choice(
+        data, "supplement_rule", path, ["", "restart", "extend"], default=""
+    )
     V = ProcedureVersion
     return {
         "number": number,
@@ -740,6 +745,8 @@ def _normalise_version(
         "handled_externally": check.boolean(data, "handled_externally", path, default=False),
         "keywords": text(data, "keywords", path),
         "unverified_note": text(data, "unverified_note", path),
+        # Optional: the D6 rule of this procedure; absent or "" = the installation's.
+        **({"supplement_rule": supplement_rule} if supplement_rule else {}),
         "variants": variants,
     }
 
@@ -1188,7 +1195,10 @@ class _Importer:
         self, version: ProcedureVersion, content: Doc, path: str, *, created: bool
     ) -> None:
         """Write a draft's content; its variants are replaced whole when they differ."""
-        scalars = {k: v for k, v in content.items() if k not in ("field", "variants")}
+        scalars = {
+            "supplement_rule": "",  # optional key: absent means blank
+            **{k: v for k, v in content.items() if k not in ("field", "variants")},
+        }
         assign_changed(version, {**scalars, "field": self.fields[content["field"]]})
         if not self.clean(version, path, exclude=["procedure"]):
             return

@@ -11,12 +11,13 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.test import TestCase, override_settings
+from django.test import SimpleTestCase, TestCase, override_settings
 
 import time_machine
 
-from motcua.calendars.constants import Timeliness
-from motcua.dossiers.constants import DossierStatus, EventAction, PauseReason
+from motcua.calendars.constants import DurationUnit, Timeliness
+from motcua.dossiers.constants import Channel, DossierStatus, EventAction, PauseReason
+from motcua.dossiers.deadlines import duration_for
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.services import TransitionRefused, dossier_act
 from motcua.dossiers.tests.test_receive import make_world, vn
@@ -236,3 +237,17 @@ class DeadlineTests(TestCase):
         self.assertEqual(
             (pause.started_at, pause.ended_at), (vn(2026, 3, 11, 9), vn(2026, 3, 12, 9))
         )
+
+
+class SameDayWithoutAmountTests(SimpleTestCase):
+    def test_a_same_day_variant_without_an_amount_still_has_a_due_instant(self):
+        # The demo's civil-status variants say "trong ngày" with no number (D4);
+        # they must not be treated as "no appointment".
+        _amount, unit = duration_for(
+            channel=Channel.COUNTER,
+            duration=None,
+            duration_unit=DurationUnit.SAME_DAY,
+            online_duration=None,
+            online_duration_unit="",
+        )
+        self.assertEqual(unit, DurationUnit.SAME_DAY)

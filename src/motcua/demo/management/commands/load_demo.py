@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from motcua.apiclients.services import demo_tokens_issue
 from motcua.demo.loader import load_hue_demo
 
 
@@ -50,6 +51,11 @@ class Command(BaseCommand):
         out(_("Tài khoản mẫu (tên đăng nhập / mật khẩu – người dùng):"))
         for login in summary.logins:
             out(f"  {login.username} / {summary.password} – {login.full_name}, {login.description}")
+        # A fresh API token per demo officer (the previous demo tokens are revoked),
+        # so the API can be tried at once: Authorization: Bearer <token>.
+        out(_("Mã truy cập API mẫu (Authorization: Bearer …):"))
+        for username, token in demo_tokens_issue():
+            out(f"  {username}: {token}")
         if settings.MOTCUA_DEMO:
             out(_("Chế độ demo: cán bộ mẫu đăng nhập không cần xác thực hai lớp."))
         else:
