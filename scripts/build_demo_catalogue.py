@@ -164,7 +164,9 @@ WORKFLOWS: dict[str, tuple[str, list[dict]]] = {
         [
             step(1, "Tiếp nhận hồ sơ", "reception_officer", 2, RECEIVE, notification="both"),
             step(2, "Thẩm định hồ sơ, kiểm tra thực địa", "specialist", 32, APPRAISE),
-            step(3, "Lãnh đạo phòng xem xét", "division_head", 8, ["approve", "forward", "send_back"]),
+            step(
+                3, "Lãnh đạo phòng xem xét", "division_head", 8, ["approve", "forward", "send_back"]
+            ),
             step(4, "Ký giấy phép", "agency_leader", 8, SIGN, signature=True),
             step(5, "Vào sổ, trả kết quả", "returner", 4, ISSUE + RETURN, notification="applicant"),
         ],
@@ -174,7 +176,13 @@ WORKFLOWS: dict[str, tuple[str, list[dict]]] = {
         [
             step(1, "Tiếp nhận hồ sơ", "reception_officer", 2, RECEIVE, notification="both"),
             step(2, "Thẩm định hồ sơ, lấy ý kiến cơ quan liên quan", "specialist", 52, APPRAISE),
-            step(3, "Lãnh đạo phòng xem xét", "division_head", 12, ["approve", "forward", "send_back"]),
+            step(
+                3,
+                "Lãnh đạo phòng xem xét",
+                "division_head",
+                12,
+                ["approve", "forward", "send_back"],
+            ),
             step(4, "Ký giấy phép", "agency_leader", 8, SIGN, signature=True),
             step(5, "Vào sổ, trả kết quả", "returner", 4, ISSUE + RETURN, notification="applicant"),
         ],
