@@ -210,20 +210,6 @@ class ControlSheetRow:
     timeliness: Timeliness | None
     note: str = ""
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "seq": self.seq,
-            "at": self.at.isoformat(),
-            "action": self.action.value,
-            "giver_agency": self.giver_agency,
-            "giver": self.giver,
-            "receiver_agency": self.receiver_agency,
-            "receiver": self.receiver,
-            "deadline": self.deadline.isoformat() if self.deadline else None,
-            "timeliness": self.timeliness.value if self.timeliness else None,
-            "note": self.note,
-        }
-
 
 # The events that move the dossier from one party to another. Approvals,
 # signatures, apologies and pauses happen *within* a holder and are not rows.

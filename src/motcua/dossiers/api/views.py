@@ -1499,21 +1499,8 @@ class DossierControlSheetApi(_StaffApi):
     )
     def get(self, request: Request, code: str) -> Response:
         dossier = _visible_dossier(user=_user(request), code=code)
-        rows = [
-            {
-                "seq": row.seq,
-                "at": row.at,
-                "action": row.action.value,
-                "giver_agency": row.giver_agency,
-                "giver": row.giver,
-                "receiver_agency": row.receiver_agency,
-                "receiver": row.receiver,
-                "deadline": row.deadline,
-                "timeliness": row.timeliness.value if row.timeliness else None,
-                "note": row.note,
-            }
-            for row in control_sheet_rows(dossier=dossier)
-        ]
+        # The rows' enum fields serialise as their values (TextChoices are str).
+        rows = control_sheet_rows(dossier=dossier)
         return Response(self.OutputSerializer(rows, many=True).data)
 
 
