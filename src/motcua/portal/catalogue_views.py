@@ -51,6 +51,7 @@ from django.utils.translation import gettext as _
 
 from motcua.calendars.constants import DurationUnit
 from motcua.calendars.selectors import DuePreview, due_date_preview
+from motcua.core.durations import duration_text
 from motcua.organisations.constants import AgencyKind, UnitLevel
 from motcua.organisations.models import Agency, Counter
 from motcua.organisations.selectors import (
@@ -234,22 +235,6 @@ def money(amount: int) -> str:
     return _("%(amount)s đồng") % {"amount": _number(amount)}
 
 
-def duration_words(amount: Decimal | None, unit: str) -> str:
-    """A processing time as a citizen reads it: "5 ngày làm việc", "Trong ngày"…"""
-    if unit == DurationUnit.SAME_DAY:
-        return _("Trong ngày")
-    if unit == DurationUnit.NO_APPOINTMENT or amount is None:
-        return _("Không hẹn ngày trả")
-    # English needs the plural for anything but exactly one ("0.5 working days").
-    count = int(amount) if amount == amount.to_integral_value() else 2
-    n = _number(amount)
-    if unit == DurationUnit.WORKING_HOURS:
-        return ngettext("%(n)s giờ làm việc", "%(n)s giờ làm việc", count) % {"n": n}
-    if unit == DurationUnit.CALENDAR_DAYS:
-        return ngettext("%(n)s ngày", "%(n)s ngày", count) % {"n": n}
-    return ngettext("%(n)s ngày làm việc", "%(n)s ngày làm việc", count) % {"n": n}
-
-
 def _has_own_online_time(variant: ProcedureVariant) -> bool:
     return variant.online_duration is not None or bool(variant.online_duration_unit)
 
@@ -259,13 +244,13 @@ def online_duration_words(variant: ProcedureVariant) -> str | None:
     if not _has_own_online_time(variant):
         return None
     unit = variant.online_duration_unit or variant.duration_unit
-    words = duration_words(variant.online_duration, unit)
-    return None if words == duration_words(variant.duration, variant.duration_unit) else words
+    words = duration_text(variant.online_duration, unit)
+    return None if words == duration_text(variant.duration, variant.duration_unit) else words
 
 
 def version_duration_words(variants: Sequence[ProcedureVariant]) -> str:
     """One line for a result list: the variants' distinct times, in order."""
-    options = list(dict.fromkeys(duration_words(v.duration, v.duration_unit) for v in variants))
+    options = list(dict.fromkeys(duration_text(v.duration, v.duration_unit) for v in variants))
     if not options:
         return ""
     if len(options) == 1:
@@ -642,7 +627,7 @@ def _variant_blocks(code: str, variants: list[ProcedureVariant]) -> list[Variant
             anchor=f"truong-hop-{v.code}",
             name=v.name,
             question=v.question,
-            time=duration_words(v.duration, v.duration_unit),
+            time=duration_text(v.duration, v.duration_unit),
             online_time=online_duration_words(v),
             components=[_component_row(code, c) for c in v.components.all()],
             fees=[_fee_row(f) for f in v.fees.all()],
@@ -789,7 +774,7 @@ def _preview(form: ProcedurePreviewForm) -> PreviewResult | None:
     return PreviewResult(
         received_at=timezone.localtime(received_at),
         variant=variant.name,
-        time=duration_words(amount, unit),
+        time=duration_text(amount, unit),
         agency=agency.display_name if agency else "",
         preview=preview,
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import catalogue_views, views
+from . import catalogue_views, citizen_views, filing_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -20,4 +20,48 @@ urlpatterns = [
         name="submit-online",
     ),
     path("co-quan/<str:code>/", catalogue_views.agency_detail, name="agency"),
+    # Online filing (gh-5 items 2–3) and the citizen's own pages (item 6).
+    path(
+        "thu-tuc/<str:code>/nop-truc-tuyen/bat-dau/",
+        filing_views.filing_start,
+        name="filing-start",
+    ),
+    path("tra-cuu/", citizen_views.lookup, name="lookup"),
+    path("ho-so-cua-toi/", citizen_views.my_dossiers, name="my-dossiers"),
+    path(
+        "ho-so-cua-toi/ban-khai/<uuid:draft_id>/da-nop/",
+        filing_views.filing_done,
+        name="filing-done",
+    ),
+    path(
+        "ho-so-cua-toi/ban-khai/<uuid:draft_id>/nop/",
+        filing_views.filing_submit,
+        name="filing-submit",
+    ),
+    path(
+        "ho-so-cua-toi/ban-khai/<uuid:draft_id>/xoa/",
+        filing_views.filing_delete,
+        name="filing-delete",
+    ),
+    path(
+        "ho-so-cua-toi/ban-khai/<uuid:draft_id>/giay-to/<int:component_id>/tai-len/",
+        filing_views.filing_upload,
+        name="filing-upload",
+    ),
+    path(
+        "ho-so-cua-toi/ban-khai/<uuid:draft_id>/giay-to/go/<int:attachment_id>/",
+        filing_views.filing_detach,
+        name="filing-detach",
+    ),
+    path(
+        "ho-so-cua-toi/ban-khai/<uuid:draft_id>/<str:step>/",
+        filing_views.filing_step,
+        name="filing-step",
+    ),
+    path("ho-so-cua-toi/<str:code>/", citizen_views.my_dossier, name="my-dossier"),
+    path(
+        "ho-so-cua-toi/<str:code>/giay-to/<int:document_id>/",
+        citizen_views.my_document,
+        name="my-document",
+    ),
 ]

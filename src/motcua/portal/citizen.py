@@ -1,0 +1,255 @@
+"""Reads for the citizen's own pages: "My dossiers" and the dossier page (gh-5 item 6).
+
+A citizen sees a dossier when they are its owner or its submitter (filed on
+someone's behalf). Lists run a fixed number of queries whatever their length.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from motcua.accounts.models import User
+from motcua.calendars.constants import Timeliness
+from motcua.calendars.selectors import work_calendar_for
+from motcua.calendars.workingtime import working_time_between
+from motcua.dossiers.constants import DossierStatus, EventAction
+from motcua.dossiers.constants import DossierStatus as S
+from motcua.dossiers.models import (
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    DossierFee,
+    Party,
+    SupplementRequest,
+)
+from motcua.procedures.constants import FeeCollection
+
+FINISHED = frozenset({S.REFUSED, S.WITHDRAWN, S.STOPPED, S.RESOLVED, S.RETURNED})
+
+
+class MyGroup(StrEnum):
+    """The tabs of "My dossiers"."""
+
+    ACTION = "can-lam"
+    ACTIVE = "dang-giai-quyet"
+    FINISHED = "da-xong"
+
+
+GROUP_LABELS = {
+    MyGroup.ACTION: gettext_lazy("Cần bạn xử lý"),
+    MyGroup.ACTIVE: gettext_lazy("Đang giải quyết"),
+    MyGroup.FINISHED: gettext_lazy("Đã xong"),
+}
+
+# What each status means for the citizen, in plain words (gh-5 item 6).
+PLAIN_STATUS = {
+    S.SUBMITTED: gettext_lazy("Hồ sơ đã gửi, đang chờ bộ phận một cửa kiểm tra để tiếp nhận."),
+    S.RECEIVED: gettext_lazy("Hồ sơ đã được tiếp nhận và sẽ được chuyển đến nơi giải quyết."),
+    S.REFUSED: gettext_lazy("Hồ sơ không được tiếp nhận; lý do ghi trong thông báo gửi bạn."),
+    S.PROCESSING: gettext_lazy("Cơ quan có thẩm quyền đang giải quyết hồ sơ."),
+    S.AWAITING_SUPPLEMENT: gettext_lazy(
+        "Cơ quan cần bạn bổ sung giấy tờ; thời hạn tạm dừng cho đến khi bạn bổ sung."
+    ),
+    S.AWAITING_PAYMENT: gettext_lazy(
+        "Cơ quan chờ bạn thực hiện nghĩa vụ tài chính (nộp thuế, phí) trước khi giải quyết tiếp."
+    ),
+    S.WITHDRAWN: gettext_lazy("Hồ sơ đã được rút theo yêu cầu của bạn."),
+    S.STOPPED: gettext_lazy("Cơ quan đã dừng giải quyết hồ sơ; lý do ghi trong thông báo."),
+    S.RESOLVED: gettext_lazy("Đã có kết quả; bạn có thể nhận kết quả theo cách đã chọn."),
+    S.RETURNED: gettext_lazy("Bạn đã nhận kết quả. Hãy cho biết bạn có hài lòng không."),
+}
+
+
+def _party_q(user: User) -> Q:
+    return Q(
+        Exists(Party.objects.filter(dossier=OuterRef("pk"), user=user)),
+    )
+
+
+def _open_supplement() -> Exists:
+    return Exists(
+        SupplementRequest.objects.filter(dossier=OuterRef("pk"), sent_at__isnull=True).filter(
+            dossier__status=S.AWAITING_SUPPLEMENT
+        )
+    )
+
+
+def _fee_due() -> Exists:
+    return Exists(
+        DossierFee.objects.filter(
+            dossier=OuterRef("pk"),
+            collection=FeeCollection.UPFRONT,
+            paid_at__isnull=True,
+            amount__gt=0,
+        )
+    )
+
+
+def my_dossiers(*, user: User, group: MyGroup | None = None) -> QuerySet[Dossier]:
+    """Dossiers the user owns or submitted, newest first; ``group`` narrows to one tab.
+
+    "Cần bạn xử lý": a supplement is requested and not yet sent, the dossier
+    waits for a financial obligation, or an upfront fee is still unpaid on an
+    active dossier. One query, whatever the number of rows.
+    """
+    rows = (
+        Dossier.objects.filter(_party_q(user))
+        .select_related("procedure_version", "received_by", "competent_agency")
+        .annotate(supplement_open=_open_supplement(), fee_due=_fee_due())
+        .order_by("-submitted_at", "-received_at", "-id")
+    )
+    needs_action = (
+        Q(supplement_open=True)
+        | Q(status=S.AWAITING_PAYMENT)
+        | (Q(fee_due=True) & ~Q(status__in=FINISHED))
+    )
+    if group == MyGroup.ACTION:
+        rows = rows.filter(needs_action)
+    elif group == MyGroup.ACTIVE:
+        rows = rows.exclude(status__in=FINISHED).exclude(needs_action)
+    elif group == MyGroup.FINISHED:
+        rows = rows.filter(status__in=FINISHED).exclude(needs_action)
+    return rows
+
+
+def my_dossier_counts(*, user: User) -> dict[MyGroup, int]:
+    """How many dossiers each tab lists (the same selector as the lists)."""
+    return {group: my_dossiers(user=user, group=group).count() for group in MyGroup}
+
+
+def my_dossier_get(*, user: User, code: str) -> Dossier | None:
+    """One dossier of the user with everything its page shows (a fixed number of queries)."""
+    return (
+        Dossier.objects.filter(_party_q(user), code=code)
+        .select_related(
+            "procedure_version",
+            "variant",
+            "received_by",
+            "competent_agency",
+            "current_step__department",
+            "delivery",
+            "extension",
+        )
+        .prefetch_related(
+            Prefetch("fees", queryset=DossierFee.objects.order_by("id")),
+            Prefetch("documents", queryset=DossierDocument.objects.select_related("component")),
+            Prefetch(
+                "supplement_requests",
+                queryset=SupplementRequest.objects.order_by("-requested_at"),
+            ),
+            Prefetch("parties", queryset=Party.objects.all()),
+        )
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One public step of the dossier: what happened, when, where, and whether on time."""
+
+    at: dt.datetime
+    label: str
+    agency: str
+    status: DossierStatus
+    timeliness: str
+
+
+def dossier_timeline(*, dossier: Dossier) -> list[TimelineEntry]:
+    """The events a citizen may see: what happened where and when — no officer names or notes.
+
+    A step is "on time" when it was left before the deadline the previous event
+    set for it (step deadline, else the dossier's due instant).
+    """
+    events = list(
+        DossierEvent.objects.filter(dossier=dossier)
+        .select_related("actor_agency")
+        .only("at", "action", "to_status", "step_due_at", "due_at", "actor_agency__name")
+        .order_by("seq")
+    )
+    entries: list[TimelineEntry] = []
+    deadline: dt.datetime | None = None
+    for event in events:
+        timeliness = ""
+        if deadline is not None:
+            timeliness = Timeliness.LATE if event.at > deadline else Timeliness.ON_TIME
+        entries.append(
+            TimelineEntry(
+                at=event.at,
+                label=str(EventAction(event.action).label),
+                agency=event.actor_agency.name if event.actor_agency else "",
+                status=DossierStatus(event.to_status),
+                timeliness=str(timeliness),
+            )
+        )
+        deadline = event.step_due_at or event.due_at or deadline
+    return entries
+
+
+def time_left(*, dossier: Dossier, now: dt.datetime | None = None) -> str:
+    """Working time to the appointment: "còn 1 ngày 3 giờ" / "quá 2 giờ"; "" if not applicable.
+
+    Counted in working time on the competent agency's calendar (D1: a working
+    day is 8 working hours), as the officers' lists count it.
+    """
+    if dossier.due_at is None or dossier.status in FINISHED:
+        return ""
+    now = now or timezone.now()
+    cal = work_calendar_for(agency=dossier.competent_agency)
+    late = now > dossier.due_at
+    span = (
+        working_time_between(dossier.due_at, now, cal)
+        if late
+        else working_time_between(now, dossier.due_at, cal)
+    )
+    hours = int(span.total_seconds() // 3600)
+    days, rest = divmod(hours, int(cal.hours_per_working_day))
+    if late:
+        if days:
+            return _("quá %(d)d ngày %(h)d giờ") % {"d": days, "h": rest}
+        return _("quá %(h)d giờ") % {"h": max(rest, 1)}
+    if days:
+        return _("còn %(d)d ngày %(h)d giờ") % {"d": days, "h": rest}
+    return _("còn %(h)d giờ") % {"h": rest}
+
+
+# --- public lookup (gh-5 item 8) -----------------------------------------------------------
+
+
+def public_lookup(*, code: str, key: str = "", identity_number: str = "") -> Dossier | None:
+    """The dossier if ``key`` (or the owner's identity number) matches; constant-time compare.
+
+    A wrong key and an unknown code both give ``None``, so codes cannot be
+    enumerated. The code alone never reveals anything (conventions §6).
+    """
+    import secrets
+
+    code = code.strip()
+    if not code or not (key.strip() or identity_number.strip()):
+        return None
+    dossier = (
+        Dossier.objects.select_related(
+            "procedure_version", "current_step", "received_by", "competent_agency", "extension"
+        )
+        .filter(code=code)
+        .first()
+    )
+    if dossier is None:
+        return None
+    if key.strip():
+        given = key.strip().upper().replace(" ", "")
+        return dossier if secrets.compare_digest(dossier.lookup_key.upper(), given) else None
+    owner_identity = (
+        Party.objects.filter(dossier=dossier, role="owner")
+        .values_list("identity_number", flat=True)
+        .first()
+    )
+    if owner_identity and secrets.compare_digest(owner_identity, identity_number.strip()):
+        return dossier
+    return None

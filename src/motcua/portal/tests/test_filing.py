@@ -1,0 +1,406 @@
+"""Filing a dossier online through the portal's wizard (gh-5 items 2, 3, 6, 8).
+
+Everything goes through HTTP with the Django test client; the engine's
+services only set up the world. ``make_world`` (dossier-engine tests) gives a
+provincial centre and a ward centre that both take the procedure online.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase, override_settings, tag
+from django.urls import reverse
+
+from motcua.accounts.models import User
+from motcua.accounts.tests.factories import StaffFactory, UserFactory
+from motcua.dossiers.constants import Channel, DossierStatus, PartyRole, ReturnMode
+from motcua.dossiers.models import Dossier, DossierDocument
+from motcua.dossiers.tests.test_receive import make_world
+from motcua.portal.models import FilingStep, OnlineDraft
+from motcua.procedures.constants import FeeCollection
+from motcua.procedures.models import FeeRule
+from motcua.procedures.tests.factories import ComponentFactory
+
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
+
+EFORM = {
+    "type": "object",
+    "title": "Tờ khai cấp bản sao trích lục",
+    "properties": {
+        "ho_ten": {
+            "type": "string",
+            "title": "Họ, chữ đệm, tên người được cấp",
+            "x-prefill": "profile.full_name",
+        },
+        "so_ban_sao": {
+            "type": "integer",
+            "title": "Số bản sao",
+            "minimum": 1,
+            "maximum": 10,
+        },
+        "noi_dang_ky": {"type": "string", "title": "Nơi đã đăng ký hộ tịch"},
+    },
+    "required": ["ho_ten", "so_ban_sao", "noi_dang_ky"],
+}
+
+
+def pdf(name: str = "cccd.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+@tag("gh-5")
+class FilingWizardTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = make_world()
+        variant = cls.world.variant
+        variant.eform = EFORM
+        variant.save()
+        cls.id_card = ComponentFactory(variant=variant, name="Bản sao CCCD", order=1)
+        cls.authorisation = ComponentFactory(
+            variant=variant, name="Văn bản ủy quyền", order=2, required=False
+        )
+        cls.citizen = UserFactory(
+            full_name="Trần Văn Bình",
+            identity_number="046090001234",
+            phone="0905111222",
+            address_unit=cls.world.other.unit,
+            address_street="12 Lê Lợi",
+        )
+
+    def setUp(self) -> None:
+        media = tempfile.mkdtemp(prefix="motcua-filing-")
+        self.addCleanup(shutil.rmtree, media, ignore_errors=True)
+        self.enterContext(override_settings(MEDIA_ROOT=media))
+        self.client.force_login(self.citizen)
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def start(self) -> OnlineDraft:
+        response = self.client.post(reverse("portal:filing-start", args=[self.world.code]))
+        self.assertEqual(response.status_code, 302)
+        return OnlineDraft.objects.filter(user=self.citizen).latest("created_at")
+
+    def step_url(self, draft: OnlineDraft, step: FilingStep) -> str:
+        return reverse("portal:filing-step", args=[draft.pk, step.value])
+
+    def post_step(self, draft: OnlineDraft, step: FilingStep, data: dict[str, Any]) -> Any:
+        return self.client.post(self.step_url(draft, step), data)
+
+    def fill_until_review(self, draft: OnlineDraft) -> None:
+        w = self.world
+        self.post_step(draft, FilingStep.VARIANT, {"variant": w.variant.pk})
+        self.post_step(draft, FilingStep.AGENCY, {"agency": w.center.pk})
+        self.post_step(
+            draft,
+            FilingStep.DECLARATION,
+            {"ho_ten": "Trần Văn Bình", "so_ban_sao": "2", "noi_dang_ky": "UBND phường Phú Hội"},
+        )
+        self.client.post(
+            reverse("portal:filing-upload", args=[draft.pk, self.id_card.pk]), {"file": pdf()}
+        )
+        self.post_step(draft, FilingStep.DOCUMENTS, {})
+        self.post_step(
+            draft,
+            FilingStep.DELIVERY,
+            {"return_mode": ReturnMode.ELECTRONIC, "payment_choice": "counter"},
+        )
+
+    # --- the journey -----------------------------------------------------------------------
+
+    def test_a_citizen_files_a_dossier_from_start_to_finish(self) -> None:
+        w = self.world
+        draft = self.start()
+        # Two variants: the first question is which one applies.
+        response = self.client.get(self.step_url(draft, FilingStep.VARIANT))
+        self.assertContains(response, "Trường hợp nào đúng với bạn?")
+        self.assertRedirects(
+            self.post_step(draft, FilingStep.VARIANT, {"variant": w.variant.pk}),
+            self.step_url(draft, FilingStep.AGENCY),
+        )
+        # The default receiving agency is the one serving the citizen's ward.
+        response = self.client.get(self.step_url(draft, FilingStep.AGENCY))
+        self.assertContains(
+            response, f'id="agency-{w.other.pk}" value="{w.other.pk}" checked', html=False
+        )
+        self.post_step(draft, FilingStep.AGENCY, {"agency": w.center.pk})
+        # The declaration is prefilled from the profile.
+        response = self.client.get(self.step_url(draft, FilingStep.DECLARATION))
+        self.assertContains(response, 'value="Trần Văn Bình"')
+        # An invalid declaration keeps what was typed and says what to fix.
+        response = self.post_step(
+            draft,
+            FilingStep.DECLARATION,
+            {"ho_ten": "Trần Văn Bình", "so_ban_sao": "40", "noi_dang_ky": "UBND phường Phú Hội"},
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "Cần sửa trước khi tiếp tục", status_code=400)
+        self.assertContains(response, 'value="UBND phường Phú Hội"', status_code=400)
+        draft.refresh_from_db()
+        self.assertEqual(draft.form_data["so_ban_sao"], "40")
+        self.assertEqual(draft.reached, FilingStep.DECLARATION)
+        self.assertRedirects(
+            self.post_step(
+                draft,
+                FilingStep.DECLARATION,
+                {"ho_ten": "Trần Văn Bình", "so_ban_sao": "2", "noi_dang_ky": "UBND Phú Hội"},
+            ),
+            self.step_url(draft, FilingStep.DOCUMENTS),
+        )
+        # Leaving the documents step without the required component is refused.
+        response = self.post_step(draft, FilingStep.DOCUMENTS, {})
+        self.assertContains(response, "Bản sao CCCD", status_code=400)
+        self.client.post(
+            reverse("portal:filing-upload", args=[draft.pk, self.id_card.pk]), {"file": pdf()}
+        )
+        self.assertRedirects(
+            self.post_step(draft, FilingStep.DOCUMENTS, {}),
+            self.step_url(draft, FilingStep.DELIVERY),
+        )
+        # Fees and the expected appointment are shown before choosing delivery.
+        response = self.client.get(self.step_url(draft, FilingStep.DELIVERY))
+        self.assertContains(response, "Lệ phí cấp bản sao")
+        self.assertContains(response, "8.000 đồng")
+        self.assertContains(response, "Nếu hồ sơ được tiếp nhận ngay bây giờ")
+        response = self.post_step(
+            draft, FilingStep.DELIVERY, {"return_mode": ReturnMode.POSTAL, "delivery_address": ""}
+        )
+        self.assertContains(response, "Cần địa chỉ nhận kết quả qua bưu chính", status_code=400)
+        self.assertContains(response, "Hãy chọn cách nộp phí, lệ phí.", status_code=400)
+        self.assertRedirects(
+            self.post_step(
+                draft,
+                FilingStep.DELIVERY,
+                {
+                    "return_mode": ReturnMode.POSTAL,
+                    "delivery_address": "12 Lê Lợi, phường Thuận Hóa",
+                    "payment_choice": "counter",
+                },
+            ),
+            self.step_url(draft, FilingStep.REVIEW),
+        )
+        response = self.client.get(self.step_url(draft, FilingStep.REVIEW))
+        self.assertContains(response, "UBND Phú Hội")
+        self.assertContains(response, "cccd.pdf")
+        self.assertNotContains(response, "Chưa nộp được")
+
+        response = self.client.post(reverse("portal:filing-submit", args=[draft.pk]))
+        self.assertRedirects(response, reverse("portal:filing-done", args=[draft.pk]))
+        dossier = Dossier.objects.get()
+        self.assertEqual(dossier.status, DossierStatus.SUBMITTED)
+        self.assertEqual(dossier.channel, Channel.ONLINE)
+        self.assertEqual(dossier.received_by, w.center)
+        self.assertEqual(dossier.form_data.data["so_ban_sao"], 2)
+        owner = dossier.parties.get(role=PartyRole.OWNER)
+        self.assertEqual((owner.full_name, owner.user), ("Trần Văn Bình", self.citizen))
+        document = DossierDocument.objects.get(dossier=dossier)
+        self.assertEqual(document.component, self.id_card)
+        self.assertEqual(dossier.delivery.address, "12 Lê Lợi, phường Thuận Hóa")
+
+        done = self.client.get(reverse("portal:filing-done", args=[draft.pk]))
+        self.assertContains(done, dossier.code)
+        self.assertContains(done, dossier.lookup_key)
+        self.assertContains(done, "Hẹn trả dự kiến")
+
+        # "My dossiers" lists it; its page shows status, agency and the document.
+        mine = self.client.get(reverse("portal:my-dossiers"))
+        self.assertContains(mine, dossier.code)
+        page = self.client.get(reverse("portal:my-dossier", args=[dossier.code]))
+        self.assertContains(page, "đang chờ bộ phận một cửa kiểm tra")
+        self.assertContains(page, w.center.name)
+        download = self.client.get(reverse("portal:my-document", args=[dossier.code, document.pk]))
+        self.assertEqual(b"".join(download.streaming_content), PDF)  # type: ignore[attr-defined]
+
+    def test_submitting_twice_creates_one_dossier(self) -> None:
+        draft = self.start()
+        self.fill_until_review(draft)
+        url = reverse("portal:filing-submit", args=[draft.pk])
+        first = self.client.post(url)
+        second = self.client.post(url)
+        self.assertEqual(first.status_code, 302)
+        self.assertEqual(second.status_code, 302)
+        self.assertEqual(Dossier.objects.count(), 1)
+        # The draft can no longer be edited: its steps lead to the result page.
+        response = self.client.get(self.step_url(draft, FilingStep.DECLARATION))
+        self.assertRedirects(response, reverse("portal:filing-done", args=[draft.pk]))
+
+    def test_submission_with_something_missing_says_what_and_where(self) -> None:
+        draft = self.start()
+        self.post_step(draft, FilingStep.VARIANT, {"variant": self.world.variant.pk})
+        self.post_step(draft, FilingStep.AGENCY, {"agency": self.world.center.pk})
+        response = self.client.post(reverse("portal:filing-submit", args=[draft.pk]))
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "Chưa đính kèm “Bản sao CCCD”.", status_code=400)
+        self.assertContains(response, "Chưa chọn hình thức nhận kết quả.", status_code=400)
+        self.assertContains(response, self.step_url(draft, FilingStep.DOCUMENTS), status_code=400)
+        self.assertFalse(Dossier.objects.exists())
+
+    def test_a_refused_upload_changes_nothing_else(self) -> None:
+        draft = self.start()
+        self.fill_until_review(draft)
+        url = reverse("portal:filing-upload", args=[draft.pk, self.authorisation.pk])
+        self.client.post(url, {"file": SimpleUploadedFile("uy-quyen.pdf", EXE)})
+        response = self.client.get(self.step_url(draft, FilingStep.DOCUMENTS))
+        self.assertContains(response, "uy-quyen.pdf")
+        self.assertContains(response, 'id="upload-error-')
+        self.assertContains(response, "cccd.pdf")  # the earlier file is still there
+        self.assertEqual(draft.attachments.count(), 1)
+        # Retried alone with a good file, it is attached.
+        self.client.post(url, {"file": pdf("uy-quyen.pdf")})
+        self.assertEqual(draft.attachments.count(), 2)
+
+    def test_an_expired_session_comes_back_to_the_same_step_with_what_was_typed(self) -> None:
+        draft = self.start()
+        self.post_step(draft, FilingStep.VARIANT, {"variant": self.world.variant.pk})
+        self.post_step(draft, FilingStep.AGENCY, {"agency": self.world.center.pk})
+        self.client.logout()
+        step = self.step_url(draft, FilingStep.DECLARATION)
+        response = self.post_step(
+            draft,
+            FilingStep.DECLARATION,
+            {"ho_ten": "Trần Văn Bình", "so_ban_sao": "3", "noi_dang_ky": "Sở Tư pháp Huế"},
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertIn(f"next={step}", response["Location"].replace("%2F", "/"))
+        self.client.force_login(self.citizen)
+        response = self.client.get(step)
+        self.assertContains(response, 'value="Sở Tư pháp Huế"')
+        self.assertContains(response, "trước khi phiên đăng nhập hết hạn")
+
+    def test_a_draft_resumes_on_another_device_and_is_private(self) -> None:
+        draft = self.start()
+        self.post_step(draft, FilingStep.VARIANT, {"variant": self.world.variant.pk})
+        other_device = self.client_class()
+        other_device.force_login(self.citizen)
+        mine = other_device.get(reverse("portal:my-dossiers"))
+        self.assertContains(mine, self.step_url(draft, FilingStep.AGENCY))
+        stranger = self.client_class()
+        stranger.force_login(UserFactory())
+        self.assertEqual(stranger.get(self.step_url(draft, FilingStep.AGENCY)).status_code, 404)
+        self.assertEqual(
+            stranger.post(reverse("portal:filing-submit", args=[draft.pk])).status_code, 404
+        )
+
+    def test_filing_for_someone_else_records_owner_and_submitter(self) -> None:
+        draft = self.start()
+        self.fill_until_review(draft)
+        response = self.post_step(
+            draft,
+            FilingStep.DECLARATION,
+            {
+                "ho_ten": "Trần Văn Bình",
+                "so_ban_sao": "1",
+                "noi_dang_ky": "UBND Phú Hội",
+                "on_behalf": "1",
+                "owner-kind": "citizen",
+                "owner-full_name": "Trần Thị Mai",
+                "owner-identity_number": "12345",
+            },
+        )
+        self.assertContains(response, "CCCD", status_code=400)
+        self.post_step(
+            draft,
+            FilingStep.DECLARATION,
+            {
+                "ho_ten": "Trần Văn Bình",
+                "so_ban_sao": "1",
+                "noi_dang_ky": "UBND Phú Hội",
+                "on_behalf": "1",
+                "owner-kind": "citizen",
+                "owner-full_name": "Trần Thị Mai",
+                "owner-identity_number": "046190005678",
+            },
+        )
+        self.client.post(reverse("portal:filing-submit", args=[draft.pk]))
+        dossier = Dossier.objects.get()
+        parties = {p.role: p for p in dossier.parties.all()}
+        self.assertEqual(parties[PartyRole.OWNER].full_name, "Trần Thị Mai")
+        self.assertIsNone(parties[PartyRole.OWNER].user)
+        self.assertEqual(parties[PartyRole.SUBMITTER].user, self.citizen)
+        # The submitter follows it in "My dossiers" too.
+        self.assertContains(self.client.get(reverse("portal:my-dossiers")), dossier.code)
+
+    @override_settings(MOTCUA_DEMO=True)  # demo staff skip the second factor
+    def test_staff_accounts_do_not_file_here(self) -> None:
+        self.client.force_login(StaffFactory(is_demo=True))
+        response = self.client.post(reverse("portal:filing-start", args=[self.world.code]))
+        self.assertEqual(response.status_code, 403)
+
+    def test_upfront_fees_need_a_payment_choice(self) -> None:
+        FeeRule.objects.filter(variant=self.world.variant).update(collection=FeeCollection.UPFRONT)
+        draft = self.start()
+        self.fill_until_review(draft)
+        draft.refresh_from_db()
+        self.assertEqual(draft.payment_choice, "counter")
+        response = self.post_step(draft, FilingStep.DELIVERY, {"return_mode": ReturnMode.COUNTER})
+        self.assertContains(response, "Hãy chọn cách nộp phí, lệ phí.", status_code=400)
+
+
+@tag("gh-5")
+class LookupPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = make_world()
+        cls.dossier = cls.world.receive()
+
+    def test_code_and_key_show_status_and_timeline_without_personal_data(self) -> None:
+        d = self.dossier
+        response = self.client.get(reverse("portal:lookup"), {"code": d.code, "key": d.lookup_key})
+        self.assertContains(response, "Được tiếp nhận")
+        self.assertContains(response, "Tiếp nhận hồ sơ")
+        self.assertNotContains(response, "Nguyễn Thị Hoa")  # the owner's name
+        self.assertNotContains(response, "046190000123")
+
+    def test_a_wrong_key_looks_like_an_unknown_code(self) -> None:
+        d = self.dossier
+        wrong = self.client.get(reverse("portal:lookup"), {"code": d.code, "key": "AAAAAAAA"})
+        unknown = self.client.get(reverse("portal:lookup"), {"code": "X-1", "key": "AAAAAAAA"})
+        self.assertEqual((wrong.status_code, unknown.status_code), (404, 404))
+        self.assertContains(wrong, "Không tìm thấy hồ sơ", status_code=404)
+        self.assertNotContains(wrong, d.procedure_version.name, status_code=404)
+
+    def test_the_code_alone_is_not_enough(self) -> None:
+        response = self.client.get(reverse("portal:lookup"), {"code": self.dossier.code})
+        self.assertContains(response, "Nhập mã tra cứu")
+        self.assertNotContains(response, "Quá trình xử lý")
+
+    def test_the_owner_identity_number_works_instead_of_the_key(self) -> None:
+        d = self.dossier
+        response = self.client.get(
+            reverse("portal:lookup"), {"code": d.code, "identity_number": "046190000123"}
+        )
+        self.assertContains(response, "Quá trình xử lý")
+
+
+@tag("gh-5")
+class MyDossiersQueryCountTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = make_world()
+        cls.citizen: User = UserFactory()
+
+    def _own(self, count: int) -> None:
+        from motcua.dossiers.services import PartyData
+
+        for _ in range(count):
+            self.world.receive(owner=PartyData(full_name="Lê Văn An", user=self.citizen))
+
+    def test_the_list_runs_the_same_queries_for_one_or_many_dossiers(self) -> None:
+        self.client.force_login(self.citizen)
+        url = reverse("portal:my-dossiers")
+        self._own(1)
+        self.client.get(url)  # warm caches
+        with self.assertNumQueries(QUERIES_MY_DOSSIERS):
+            self.client.get(url)
+        self._own(6)
+        with self.assertNumQueries(QUERIES_MY_DOSSIERS):
+            response = self.client.get(url)
+        self.assertEqual(len(response.context["rows"]), 7)
+
+
+QUERIES_MY_DOSSIERS = 7
