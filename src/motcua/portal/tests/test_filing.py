@@ -20,6 +20,7 @@ from motcua.accounts.tests.factories import StaffFactory, UserFactory
 from motcua.dossiers.constants import Channel, DossierStatus, PartyRole, ReturnMode
 from motcua.dossiers.models import Dossier, DossierDocument
 from motcua.dossiers.tests.test_receive import make_world
+from motcua.organisations.constants import Role
 from motcua.portal.models import FilingStep, OnlineDraft
 from motcua.procedures.constants import FeeCollection
 from motcua.procedures.models import FeeRule
@@ -404,3 +405,98 @@ class MyDossiersQueryCountTests(TestCase):
 
 
 QUERIES_MY_DOSSIERS = 7
+
+
+@tag("gh-5")
+class PortalPageQueryCountTests(TestCase):
+    """Portal pages run a fixed number of queries whatever the dossier holds (gh-5 item 13)."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = make_world()
+        cls.citizen = UserFactory(identity_number="046090009999")
+
+    def setUp(self) -> None:
+        media = tempfile.mkdtemp(prefix="motcua-filing-")
+        self.addCleanup(shutil.rmtree, media, ignore_errors=True)
+        self.enterContext(override_settings(MEDIA_ROOT=media))
+        self.client.force_login(self.citizen)
+
+    def test_the_dossier_page_does_not_grow_with_history_or_documents(self) -> None:
+        from motcua.dossiers.services import PartyData
+        from motcua.dossiers.uploads import upload_attach, upload_store
+
+        w = self.world
+        dossier = w.receive(owner=PartyData(full_name="Lê Văn An", user=self.citizen))
+        url = reverse("portal:my-dossier", args=[dossier.code])
+        self.client.get(url)
+        with self.assertNumQueries(QUERIES_DOSSIER_PAGE):
+            self.client.get(url)
+        for i in range(4):
+            upload = upload_store(file=pdf(f"giay-{i}.pdf"), user=self.citizen)
+            upload_attach(upload_id=upload.pk, dossier=dossier, name=f"Giấy {i}", user=self.citizen)
+        from motcua.dossiers.services import dossier_act
+
+        dossier_act(code=dossier.code, action="transfer", by=w.staff[Role.RECEPTION_OFFICER])
+        with self.assertNumQueries(QUERIES_DOSSIER_PAGE):
+            response = self.client.get(url)
+        self.assertContains(response, "giay-3.pdf")
+        self.assertContains(response, "Chuyển cơ quan giải quyết")
+
+    def test_the_documents_step_does_not_grow_with_components_or_files(self) -> None:
+        draft = OnlineDraft.objects.create(
+            user=self.citizen,
+            procedure_version=self.world.variant.version,
+            variant=self.world.variant,
+            agency=self.world.center,
+            reached=FilingStep.DOCUMENTS,
+        )
+        url = reverse("portal:filing-step", args=[draft.pk, FilingStep.DOCUMENTS.value])
+        component = ComponentFactory(variant=self.world.variant)
+        self.client.get(url)
+        with self.assertNumQueries(QUERIES_DOCUMENTS_STEP):
+            self.client.get(url)
+        for i in range(3):
+            other = ComponentFactory(variant=self.world.variant)
+            for target in (component, other):
+                self.client.post(
+                    reverse("portal:filing-upload", args=[draft.pk, target.pk]),
+                    {"file": pdf(f"tep-{i}.pdf")},
+                )
+        with self.assertNumQueries(QUERIES_DOCUMENTS_STEP):
+            response = self.client.get(url)
+        self.assertEqual(len(response.context["components"]), 4)
+
+
+@tag("gh-5")
+class AssetBudgetTests(TestCase):
+    """A first visit to a procedure page downloads < 150 KB of CSS and JS, compressed."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = make_world()
+
+    def test_procedure_page_css_and_js_fit_the_budget(self) -> None:
+        import gzip
+        import re
+
+        from django.contrib.staticfiles import finders
+        from django.templatetags.static import static
+
+        response = self.client.get(reverse("portal:procedure", args=[self.world.code]))
+        html = response.content.decode()
+        prefix = static("")
+        assets = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+\.(?:js|css))"', html)
+        self.assertTrue(any(a.endswith(".css") for a in assets), assets)
+        total = 0
+        for url in assets:
+            self.assertTrue(url.startswith(prefix), f"{url} is not a local static file")
+            path = finders.find(url.removeprefix(prefix))
+            self.assertIsNotNone(path, url)
+            with open(str(path), "rb") as handle:
+                total += len(gzip.compress(handle.read(), compresslevel=9))
+        self.assertLess(total, 150 * 1024, f"{total} bytes compressed: {assets}")
+
+
+QUERIES_DOSSIER_PAGE = 10
+QUERIES_DOCUMENTS_STEP = 7
