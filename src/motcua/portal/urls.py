@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import catalogue_views, citizen_views, filing_views, views
 
@@ -64,4 +64,5 @@ urlpatterns = [
         citizen_views.my_document,
         name="my-document",
     ),
+    path("ho-so-cua-toi/<str:code>/danh-gia/", include("motcua.ratings.urls")),  # gh-5 item 11
 ]
