@@ -16,7 +16,12 @@ What it does:
    bench URLconf that adds one bare Django JSON view (``/bench/bare/``) in front
    of ``motcua.urls``. The anonymous throttle rate of the public lookup
    (120/minute per address in production) is raised so the bench measures the
-   work, not the 429s; the throttle check itself still runs;
+   work, not the 429s; the throttle check itself still runs, for many citizens:
+   each lookup request carries one of the warm-up dossiers' own
+   ``X-Forwarded-For`` address (documentation range 192.0.2.0/24 and
+   198.51.100.0/24, a header only: every request still goes to 127.0.0.1), so
+   each address's throttle history stays as short as a real citizen's instead
+   of one list of every request of the run;
 3. warms up by receiving 200 dossiers through the API (their codes and keys
    feed the lookup), then measures, one after the other, for ``--duration``
    seconds each at ``--clients`` concurrent keep-alive connections:
@@ -317,6 +322,11 @@ def _warm_up(port: int, targets: list[dict[str, str]]) -> list[tuple[str, str]]:
     return pairs
 
 
+def _citizen_address(n: int) -> str:
+    """A distinct documentation-range address (RFC 5737) naming the n-th citizen."""
+    return f"192.0.2.{n + 1}" if n < 254 else f"198.51.100.{n - 253}"
+
+
 def _post_headers(target: dict[str, str]) -> dict[str, str]:
     return {
         "Authorization": f"Bearer {target['token']}",
@@ -464,7 +474,13 @@ def main() -> None:
     try:
         pairs = _warm_up(args.port, targets)
         lookups: list[Request] = [
-            ("GET", "/api/v1/lookup/?" + urlencode({"code": c, "key": k}), {}, "") for c, k in pairs
+            (
+                "GET",
+                "/api/v1/lookup/?" + urlencode({"code": c, "key": k}),
+                {"X-Forwarded-For": _citizen_address(n)},
+                "",
+            )
+            for n, (c, k) in enumerate(pairs)
         ]
         one = targets[0]
         receive_one: list[Request] = [

@@ -206,6 +206,8 @@ def comp(
     eform: bool = False,
     database: str = "",
     form: str | None = None,
+    max_mb: float | None = None,
+    types: list[str] | None = None,
 ) -> dict[str, Any]:
     return {
         "name": name,
@@ -218,6 +220,9 @@ def comp(
         "replaced_by_eform": eform,
         "replaced_by_database": database,
         "template_file": form,
+        # Optional export keys (gh-4 item 2): written only when set.
+        **({"upload_max_mb": dec(max_mb)} if max_mb is not None else {}),
+        **({"upload_types": types} if types else {}),
     }
 
 
@@ -313,6 +318,7 @@ def procedure(
     postal: bool = True,
     external: bool = False,
     linked: list[str] = (),  # type: ignore[assignment]
+    upload_max_mb: float | None = None,
 ) -> dict[str, Any]:
     for order, v in enumerate(variants, start=1):
         v["order"] = order
@@ -340,6 +346,7 @@ def procedure(
         "handled_externally": external,
         "keywords": "\n".join(keywords),
         "unverified_note": "\n".join([BASE_NOTE, *unverified]),
+        **({"upload_max_mb": dec(upload_max_mb)} if upload_max_mb is not None else {}),
         "variants": variants,
     }
     return {"national_code": code, "linked": sorted(linked), "versions": [version]}
@@ -2348,6 +2355,9 @@ BUILDING_COMPONENTS = [
     comp(
         "02 bộ bản vẽ thiết kế xây dựng (mặt bằng, mặt cắt, mặt đứng, móng, đấu nối hạ tầng)",
         originals=2,
+        # Scanned A1–A3 drawings are large; PDF keeps the sheets of a set together.
+        max_mb=20,
+        types=["pdf"],
     ),
     comp(
         "Bản kê khai năng lực, kinh nghiệm của tổ chức, cá nhân thiết kế",
@@ -2413,8 +2423,10 @@ P(
         unverified=[
             "Lệ phí 75.000 đồng (nhà ở) và 150.000 đồng (công trình) là ví dụ; mức thu theo nghị quyết HĐND thành phố Huế chưa đối chiếu.",
             "domain.md ghi mã 1.009974 (chưa xác minh) và 15 ngày; CSDL quốc gia ghi mã 1.013225, 07/10 ngày làm việc.",
+            "Giới hạn tệp đính kèm (10 MB mỗi tệp; bản vẽ chỉ nhận PDF, tối đa 20 MB) là giá trị mẫu của motcua, không do CSDL quốc gia công bố.",
         ],
         linked=["1.013226", "1.013227", "1.013228"],
+        upload_max_mb=10,
     )
 )
 
@@ -2470,7 +2482,7 @@ building(
     [
         comp("Đơn đề nghị điều chỉnh giấy phép xây dựng"),
         comp("Bản chính giấy phép xây dựng đã được cấp"),
-        comp("02 bộ bản vẽ thiết kế điều chỉnh", originals=2),
+        comp("02 bộ bản vẽ thiết kế điều chỉnh", originals=2, max_mb=20, types=["pdf"]),
     ],
     ["điều chỉnh giấy phép xây dựng", "sửa giấy phép xây dựng", "thay đổi thiết kế nhà"],
     "Giấy phép xây dựng điều chỉnh",

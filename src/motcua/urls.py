@@ -19,10 +19,16 @@ api_v1: list[URLPattern | URLResolver] = [
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", include((api_v1, "api"))),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Gateway server-to-server notifications: no language prefix, CSRF-exempt.
+    path("payments/ipn/", include("motcua.payments.ipn_urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("motcua.portal.urls")),
     path("accounts/", include("allauth.urls")),
+    path("payments/", include("motcua.payments.urls")),
+    path("notifications/", include("motcua.notifications.urls")),
+    path("tai-khoan/", include("motcua.accounts.urls")),
+    path("kho-du-lieu/", include("motcua.datastore.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -33,9 +33,12 @@ class UserAdmin(DjangoUserAdmin[User]):
                     "tax_code",
                     "date_of_birth",
                     "phone",
+                    "phone_verified",
                     "address_unit",
                     "address_street",
                     "identity_verified",
+                    "identity_provider",
+                    "identity_verified_at",
                     "is_demo",
                 )
             },

@@ -47,7 +47,15 @@ class User(AbstractUser):
         _("ngày sinh"), null=True, blank=True, help_text=_("Ngày sinh của công dân.")
     )
     phone = models.CharField(
-        _("số điện thoại"), max_length=20, blank=True, help_text=_("Số điện thoại di động.")
+        _("số điện thoại"),
+        max_length=20,
+        blank=True,
+        help_text=_("Số điện thoại di động, dạng quốc tế (+84…)."),
+    )
+    phone_verified = models.BooleanField(
+        _("đã xác minh số điện thoại"),
+        default=False,
+        help_text=_("Chủ tài khoản đã nhập đúng mã xác minh gửi qua tin nhắn đến số này."),
     )
     address_unit = models.ForeignKey(
         "organisations.AdminUnit",
@@ -69,6 +77,18 @@ class User(AbstractUser):
         default=False,
         help_text=_("Thông tin định danh đã được nhà cung cấp định danh xác thực; không sửa được."),
     )
+    identity_provider = models.CharField(
+        _("nhà cung cấp định danh"),
+        max_length=200,
+        blank=True,
+        help_text=_("Tên nhà cung cấp định danh đã xác thực thông tin (ví dụ VNeID)."),
+    )
+    identity_verified_at = models.DateTimeField(
+        _("thời điểm xác thực định danh"),
+        null=True,
+        blank=True,
+        help_text=_("Lần gần nhất nhà cung cấp định danh xác nhận thông tin này."),
+    )
     is_demo = models.BooleanField(
         _("tài khoản trình diễn"),
         default=False,
@@ -83,11 +103,25 @@ class User(AbstractUser):
                 fields=["identity_number"],
                 condition=~Q(identity_number=""),
                 name="user_unique_identity_number",
+                violation_error_code="taken",
+                violation_error_message=_(
+                    "Số định danh cá nhân này đã thuộc về một tài khoản khác."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["tax_code"],
                 condition=~Q(tax_code=""),
                 name="user_unique_tax_code",
+                violation_error_code="taken",
+                violation_error_message=_("Mã số thuế này đã thuộc về một tài khoản khác."),
+            ),
+            # Phone numbers sign people in and receive their codes: one account each.
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=~Q(phone=""),
+                name="user_unique_phone",
+                violation_error_code="taken",
+                violation_error_message=_("Số điện thoại này đã thuộc về một tài khoản khác."),
             ),
         ]
 

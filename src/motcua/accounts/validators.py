@@ -35,3 +35,35 @@ def validate_tax_code(value: str) -> None:
             _("Mã số thuế phải gồm 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số."),
             code="invalid_tax_code",
         )
+
+
+# Vietnamese mobile numbers: 0 + 9 digits nationally, +84 + 9 digits internationally
+# (the leading 0 is the trunk prefix). Other countries' numbers in E.164 form.
+_VN_NATIONAL = re.compile(r"0(\d{9})")
+_VN_INTERNATIONAL = re.compile(r"\+?84(\d{9})")
+_E164 = re.compile(r"\+[1-9]\d{6,14}")
+
+
+def normalise_phone(value: str) -> str:
+    """A phone number as stored and texted: E.164 (``+84912345678``).
+
+    Accepts what people type: ``0912 345 678``, ``0912.345.678``, ``+84 912 345 678``,
+    ``84912345678``. Raises ``ValidationError`` for anything else.
+    """
+    compact = re.sub(r"[\s.\-()]", "", value)
+    if match := _VN_NATIONAL.fullmatch(compact) or _VN_INTERNATIONAL.fullmatch(compact):
+        return f"+84{match[1]}"
+    if _E164.fullmatch(compact) and not compact.startswith("+84"):
+        return compact
+    raise ValidationError(
+        _(
+            "Số điện thoại không hợp lệ: nhập 10 chữ số bắt đầu bằng 0 (ví dụ 0912 345 678)"
+            " hoặc số quốc tế bắt đầu bằng + (ví dụ +84 912 345 678)."
+        ),
+        code="invalid_phone",
+    )
+
+
+def national_phone(value: str) -> str:
+    """``+84912345678`` as Vietnamese people write it (``0912345678``); others unchanged."""
+    return "0" + value[3:] if value.startswith("+84") else value

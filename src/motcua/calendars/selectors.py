@@ -46,43 +46,84 @@ def national_days() -> tuple[frozenset[dt.date], frozenset[dt.date]]:
     return frozenset(table.keys()), frozenset(table.weekend_workdays)
 
 
-def _schedule_for(agency: Agency | None) -> WorkSchedule | None:
+# The inputs that decide an agency's calendar, as plain values: the weekly periods
+# (weekday, start, end), the same-day cut-off (None without a schedule), and the
+# announced days (date, kind, is the agency's own row).
+_Periods = tuple[tuple[int, dt.time, dt.time], ...]
+_Days = tuple[tuple[dt.date, str, bool], ...]
+
+
+def _schedule_rows(agency: Agency | None) -> tuple[dt.time | None, _Periods]:
+    """The schedule's cut-off and periods in one query (a left join: a schedule may be empty)."""
     if agency is not None and agency.schedule_id is not None:
-        return WorkSchedule.objects.prefetch_related("periods").get(pk=agency.schedule_id)
-    return WorkSchedule.objects.prefetch_related("periods").filter(is_default=True).first()
+        schedules = WorkSchedule.objects.filter(pk=agency.schedule_id)
+    else:
+        # The installation's default schedule; like ``.first()``, the lowest id if several.
+        schedules = WorkSchedule.objects.filter(
+            pk=WorkSchedule.objects.filter(is_default=True).order_by("pk").values("pk")[:1]
+        )
+    rows = list(
+        schedules.order_by("periods__weekday", "periods__start").values_list(
+            "same_day_cutoff", "periods__weekday", "periods__start", "periods__end"
+        )
+    )
+    if not rows:
+        return None, ()
+    periods = tuple(
+        (weekday, start, end) for _c, weekday, start, end in rows if weekday is not None
+    )
+    return rows[0][0], periods
+
+
+def _day_rows(agency: Agency | None) -> _Days:
+    scope = Q(agency__isnull=True)
+    if agency is not None:
+        scope |= Q(agency=agency)
+    rows = CalendarDay.objects.filter(scope).order_by("date", "kind", "agency_id")
+    return tuple(
+        (day, kind, agency_id is not None)
+        for day, kind, agency_id in rows.values_list("date", "kind", "agency_id")
+    )
 
 
 def work_calendar_for(*, agency: Agency | None = None) -> WorkCalendar:
     """The calendar deadlines of ``agency`` (or of the installation) are computed with.
 
-    Two or three queries: the schedule with its periods, and the announced days.
+    Two small queries read what decides the calendar (the schedule with its
+    periods, and the announced days); the ``WorkCalendar`` built from them is
+    cached in this process keyed by exactly those values (:func:`_build`).
+    Building it costs milliseconds (the national table, the holiday weeks)
+    and happened on every reception and deadline before; the cache cannot go
+    stale, since any change to a schedule, a period or an announced day
+    changes the key, in every process, at once.
     """
-    schedule = _schedule_for(agency)
+    cutoff, periods = _schedule_rows(agency)
+    return _build(cutoff, periods, _day_rows(agency))
+
+
+@lru_cache(maxsize=256)
+def _build(cutoff: dt.time | None, periods: _Periods, days: _Days) -> WorkCalendar:
     weekly: dict[int, tuple[Period, ...]] = dict.fromkeys(range(5), DEFAULT_DAY)
-    cutoff = dt.time(15, 0)
-    if schedule is not None:
-        periods: dict[int, list[Period]] = defaultdict(list)
-        for period in sorted(schedule.periods.all(), key=lambda p: (p.weekday, p.start)):
-            periods[period.weekday].append((period.start, period.end))
-        if periods:
-            weekly = {day: tuple(items) for day, items in periods.items()}
-        cutoff = schedule.same_day_cutoff
+    if cutoff is not None:
+        by_day: dict[int, list[Period]] = defaultdict(list)
+        for weekday, start, end in periods:  # sorted by (weekday, start)
+            by_day[weekday].append((start, end))
+        if by_day:
+            weekly = {day: tuple(items) for day, items in by_day.items()}
+    else:
+        cutoff = dt.time(15, 0)
 
     off, on = national_days()
     non_working, extra_working = set(off), set(on)
-    scope = Q(agency__isnull=True)
-    if agency is not None:
-        scope |= Q(agency=agency)
     # Province-wide rows first, the agency's own rows last so that they win.
-    rows = sorted(CalendarDay.objects.filter(scope), key=lambda row: row.agency_id is not None)
-    for row in rows:
-        if row.kind == DayKind.NON_WORKING:
-            non_working.add(row.date)
-            extra_working.discard(row.date)
+    for date, kind, _own in sorted(days, key=lambda row: row[2]):
+        if kind == DayKind.NON_WORKING:
+            non_working.add(date)
+            extra_working.discard(date)
         else:
-            non_working.discard(row.date)
-            if not weekly.get(row.date.weekday()):
-                extra_working.add(row.date)
+            non_working.discard(date)
+            if not weekly.get(date.weekday()):
+                extra_working.add(date)
     # A working day announced on a weekday that has hours needs no "extra" entry.
     extra_working = {day for day in extra_working if not weekly.get(day.weekday())}
     return WorkCalendar(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
@@ -19,7 +20,9 @@ import dj_database_url
 import django_stubs_ext
 import structlog
 
-from .env import env_bool, env_choice, env_int, env_list, env_path, env_str, env_url
+from motcua.accounts.oidc import form_action_origins, oidc_apps, socialaccount_providers
+
+from .env import env_bool, env_choice, env_int, env_json, env_list, env_path, env_str, env_url
 
 # Generic admin/queryset classes (ModelAdmin[Agency]…) must be subscriptable at run time.
 django_stubs_ext.monkeypatch()
@@ -72,13 +75,20 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "motcua.core",
     "motcua.accounts",
     "motcua.organisations",
     "motcua.calendars",
     "motcua.procedures",
     "motcua.portal",
     "motcua.dossiers",
+    "motcua.payments",
+    "motcua.notifications",
     "motcua.apiclients",
+    "motcua.ratings",
+    "motcua.datastore",
     "motcua.demo",
 ]
 
@@ -177,9 +187,34 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:home"
-ACCOUNT_LOGIN_METHODS = {"username", "email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Citizens sign in with their e-mail or mobile number (staff with their user name)
+# and register with either or both; whichever they give is verified before they
+# are signed in: the e-mail by link, the phone by an SMS code (gh-5 item 1).
+# allauth's "mandatory" would require an e-mail from everyone, so the
+# verification is "optional" here and motcua's adapter makes it mandatory for
+# every account that has an e-mail (accounts.adapter.ContactEmailVerificationStage).
+ACCOUNT_LOGIN_METHODS = {"username", "email", "phone"}
+ACCOUNT_SIGNUP_FIELDS = ["email", "phone", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "motcua.accounts.forms.SignupExtraForm"
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_ADAPTER = "motcua.accounts.adapter.AccountAdapter"
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = True
+# Neither e-mail nor phone is required alone (one of them is, see the sign-up form).
+SILENCED_SYSTEM_CHECKS = ["account.W001"]
+# The SMS hook for verification codes: a dotted path to a callable (phone, text).
+# Unset: codes are logged in demo mode (MOTCUA_DEMO) and not sent otherwise.
+MOTCUA_ACCOUNT_SMS_HOOK = env_str("MOTCUA_ACCOUNT_SMS_HOOK", "")
+# External OpenID Connect identity providers (VNeID-style single sign-on) from
+# MOTCUA_OIDC_PROVIDERS, a JSON list; see motcua.accounts.oidc for the format.
+SOCIALACCOUNT_ADAPTER = "motcua.accounts.adapter.SocialAccountAdapter"
+_oidc_apps = oidc_apps(env_json("MOTCUA_OIDC_PROVIDERS"))
+SOCIALACCOUNT_PROVIDERS = socialaccount_providers(_oidc_apps)
+# The provider has verified the person; their e-mail, if any, is confirmed as
+# the provider says (email_verified), never by a second round trip.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
@@ -232,6 +267,29 @@ else:
 DEFAULT_FROM_EMAIL = env_str("MOTCUA_DEFAULT_FROM_EMAIL", "motcua <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Notifications to citizens (gh-5 item 10) ----------------------------------------------
+# Links in e-mail and SMS point here (the public lookup page with code + key).
+MOTCUA_PUBLIC_BASE_URL = env_str("MOTCUA_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# The MAILERS alias notifications are sent through.
+MOTCUA_NOTIFICATION_MAILER = env_str("MOTCUA_NOTIFICATION_MAILER", "default")
+# SMS provider plugin: "" (no SMS), "console", "log" (built in, for the demo) or "http".
+MOTCUA_SMS_PROVIDER = env_str("MOTCUA_SMS_PROVIDER", "")
+MOTCUA_SMS_HTTP_URL = env_str("MOTCUA_SMS_HTTP_URL", "")
+MOTCUA_SMS_HTTP_TOKEN = env_str("MOTCUA_SMS_HTTP_TOKEN", "")
+MOTCUA_SMS_HTTP_TIMEOUT = env_int("MOTCUA_SMS_HTTP_TIMEOUT", 10, minimum=1)
+MOTCUA_SMS_SENDER = env_str("MOTCUA_SMS_SENDER", "MOTCUA")
+# Delivery attempts before a notification is given up (then shown in the admin).
+MOTCUA_NOTIFICATION_MAX_ATTEMPTS = env_int("MOTCUA_NOTIFICATION_MAX_ATTEMPTS", 8, minimum=1)
+# First retry after this many seconds, doubling each time (capped at six hours).
+MOTCUA_NOTIFICATION_RETRY_SECONDS = env_int("MOTCUA_NOTIFICATION_RETRY_SECONDS", 60, minimum=1)
+# Celery beat: re-send due notifications (a worker crash or SMTP outage leaves them pending).
+CELERY_BEAT_SCHEDULE = {
+    "notifications-send-due": {
+        "task": "motcua.notifications.tasks.send_due_notifications",
+        "schedule": 60.0,
+    },
+}
+
 # --- Security ----------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -247,7 +305,8 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
-    "form-action": [CSP.SELF],
+    # The identity providers' sign-in pages are reached by a form's redirect.
+    "form-action": [CSP.SELF, *form_action_origins(_oidc_apps)],
 }
 
 # --- API ---------------------------------------------------------------------
@@ -277,6 +336,17 @@ MOTCUA_AGENCY_CODE_PATTERN = env_str(
 
 # Largest file a citizen or officer may upload, per file (per-procedure limits may be lower).
 MOTCUA_UPLOAD_MAX_BYTES = env_int("MOTCUA_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Office documents (DOCX, XLSX, ODT) are zip archives: refuse one whose content
+# would unpack to more than this (zip bombs; the ratio limit is in uploads.py).
+MOTCUA_UPLOAD_MAX_UNPACKED_BYTES = env_int(
+    "MOTCUA_UPLOAD_MAX_UNPACKED_BYTES", 200 * 1024 * 1024, minimum=1024 * 1024
+)
+# Virus scanning of every upload by ClamAV's clamd (INSTREAM), e.g.
+# tcp://127.0.0.1:3310 or unix:///run/clamav/clamd.ctl. Unset: no scan (a
+# warning is logged once per process). Set but unreachable: uploads are refused
+# (fail closed). The timeout covers connecting and each read or write.
+MOTCUA_CLAMD_URL = env_url("MOTCUA_CLAMD_URL", None, schemes={"tcp", "unix"})
+MOTCUA_CLAMD_TIMEOUT = env_int("MOTCUA_CLAMD_TIMEOUT", 30, minimum=1)
 # D6: when a complete supplement arrives, restart the legal time from zero
 # (NĐ 61 Art 19(4), the default) or extend the old due date by the paused time.
 MOTCUA_SUPPLEMENT_RULE = env_choice(
@@ -291,6 +361,48 @@ MOTCUA_SUPPLEMENT_REQUEST_WORKING_DAYS = env_int(
 # hours before the due instant ("chậm nhất 01 ngày trước ngày hết hạn", NĐ 61
 # Art 19(9)); 8 working hours = one working day.
 MOTCUA_APOLOGY_MIN_NOTICE_HOURS = env_int("MOTCUA_APOLOGY_MIN_NOTICE_HOURS", 8, minimum=0)
+
+# --- Payments (domain.md §4.3, §11.5; motcua.payments) ------------------------
+# The built-in VNPay gateway simulator (/payments/simulator/vnpay/): demo and tests only;
+# production refuses it. With it on and MOTCUA_VNPAY_URL unset, VNPay payments go to it.
+MOTCUA_PAYMENT_SIMULATOR = env_bool("MOTCUA_PAYMENT_SIMULATOR", MOTCUA_DEMO)
+# VNPay merchant (website) code and hash secret (HMAC-SHA512), from the VNPay contract.
+MOTCUA_VNPAY_TMN_CODE = env_str(
+    "MOTCUA_VNPAY_TMN_CODE", "MOTCUA01" if MOTCUA_PAYMENT_SIMULATOR else ""
+)
+MOTCUA_VNPAY_HASH_SECRET = env_str(
+    "MOTCUA_VNPAY_HASH_SECRET",
+    "simulator-secret-not-for-production" if MOTCUA_PAYMENT_SIMULATOR else "",
+)
+# The gateway's payment page, e.g. https://sandbox.vnpayment.vn/paymentv2/vpcpay.html.
+MOTCUA_VNPAY_URL = env_url("MOTCUA_VNPAY_URL", None, schemes={"https", "http"}) or ""
+if MOTCUA_VNPAY_URL:
+    # Browsers apply CSP form-action to the redirect that follows the "pay" form.
+    _gateway = urlsplit(MOTCUA_VNPAY_URL)
+    _form_action = SECURE_CSP["form-action"]
+    assert isinstance(_form_action, list)
+    _form_action.append(f"{_gateway.scheme}://{_gateway.netloc}")
+# VietQR bank transfer: the beneficiary bank's Napas BIN (6 digits), account and name.
+MOTCUA_VIETQR_BANK_BIN = env_str("MOTCUA_VIETQR_BANK_BIN", "970405" if MOTCUA_DEMO else "")
+if MOTCUA_VIETQR_BANK_BIN and not (
+    len(MOTCUA_VIETQR_BANK_BIN) == 6 and MOTCUA_VIETQR_BANK_BIN.isdigit()
+):
+    raise ImproperlyConfigured(
+        f"MOTCUA_VIETQR_BANK_BIN must be six digits, not {MOTCUA_VIETQR_BANK_BIN!r}"
+    )
+MOTCUA_VIETQR_ACCOUNT = env_str("MOTCUA_VIETQR_ACCOUNT", "0123456789" if MOTCUA_DEMO else "")
+MOTCUA_VIETQR_ACCOUNT_NAME = env_str(
+    "MOTCUA_VIETQR_ACCOUNT_NAME",
+    "TRUNG TAM PHUC VU HANH CHINH CONG (DEMO)" if MOTCUA_DEMO else "",
+)
+# Ways to pay offered to citizens, in this order (counter, vietqr, vnpay). The
+# default offers the counter, VietQR when an account is set, VNPay with the simulator.
+MOTCUA_PAYMENT_PROVIDERS = env_list(
+    "MOTCUA_PAYMENT_PROVIDERS",
+    ["counter"]
+    + (["vietqr"] if MOTCUA_VIETQR_BANK_BIN and MOTCUA_VIETQR_ACCOUNT else [])
+    + (["vnpay"] if MOTCUA_PAYMENT_SIMULATOR else []),
+)
 
 # --- Logging -----------------------------------------------------------------
 LOG_LEVEL = env_choice(

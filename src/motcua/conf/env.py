@@ -7,6 +7,7 @@ instead of silently falling back to a default (healthchecks does the same).
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -76,6 +77,18 @@ def env_url(name: str, default: str | None, *, schemes: set[str]) -> str | None:
         raise ImproperlyConfigured(
             f"{name} must be a URL starting with one of {allowed}, not {raw!r}"
         )
+    return raw
+
+
+def env_json(name: str) -> str | None:
+    """Raw JSON text (parsed and checked by whoever defines its format); ``None`` when unset."""
+    raw = _raw(name)
+    if raw is None:
+        return None
+    try:
+        json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise ImproperlyConfigured(f"{name} must be valid JSON: {error}") from None
     return raw
 
 

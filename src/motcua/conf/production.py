@@ -6,7 +6,14 @@ Passes ``manage.py check --deploy`` with no warnings (tested).
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import MOTCUA_DEMO
+from .base import (
+    MOTCUA_DEMO,
+    MOTCUA_PAYMENT_PROVIDERS,
+    MOTCUA_PAYMENT_SIMULATOR,
+    MOTCUA_VNPAY_HASH_SECRET,
+    MOTCUA_VNPAY_TMN_CODE,
+    MOTCUA_VNPAY_URL,
+)
 from .env import env_bool, env_int, env_str
 
 if not env_str("MOTCUA_SECRET_KEY", ""):
@@ -15,6 +22,15 @@ if not env_str("MOTCUA_SECRET_KEY", ""):
     )
 if MOTCUA_DEMO:
     raise ImproperlyConfigured("MOTCUA_DEMO must not be true in production")
+if MOTCUA_PAYMENT_SIMULATOR:
+    raise ImproperlyConfigured("MOTCUA_PAYMENT_SIMULATOR must not be true in production")
+if "vnpay" in MOTCUA_PAYMENT_PROVIDERS and not (
+    MOTCUA_VNPAY_HASH_SECRET and MOTCUA_VNPAY_TMN_CODE and MOTCUA_VNPAY_URL
+):
+    raise ImproperlyConfigured(
+        "MOTCUA_PAYMENT_PROVIDERS includes vnpay: set MOTCUA_VNPAY_TMN_CODE,"
+        " MOTCUA_VNPAY_HASH_SECRET and MOTCUA_VNPAY_URL"
+    )
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -30,8 +30,8 @@ from django.utils.translation import gettext as _
 from allauth.account.models import EmailAddress
 
 from motcua.accounts.constants import UserKind
-from motcua.accounts.validators import normalise_phone
 from motcua.accounts.models import User
+from motcua.accounts.validators import normalise_phone
 from motcua.calendars.models import WorkPeriod, WorkSchedule
 from motcua.core.upsert import assign_changed, save_if_changed
 from motcua.organisations.constants import Role

@@ -12,8 +12,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from .history import dossiers_with_broken_history
 from .models import Dossier, DossierDocument, DossierEvent, Party
@@ -67,7 +66,12 @@ def _report_chains(modeladmin: admin.ModelAdmin[Any], request: HttpRequest, ids:
     if not broken:
         modeladmin.message_user(
             request,
-            _("Chuỗi lịch sử của %(count)d hồ sơ đã chọn còn nguyên vẹn.") % {"count": len(ids)},
+            ngettext(
+                "Chuỗi lịch sử của %(count)d hồ sơ đã chọn còn nguyên vẹn.",
+                "Chuỗi lịch sử của %(count)d hồ sơ đã chọn còn nguyên vẹn.",
+                len(ids),
+            )
+            % {"count": len(ids)},
             messages.SUCCESS,
         )
 

@@ -13,8 +13,8 @@ import datetime as dt
 import secrets
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import Field
 from django.db.transaction import TransactionManagementError
 
 from motcua.organisations.models import Agency
@@ -35,11 +35,13 @@ def dossier_code_issue(*, agency: Agency, at: dt.datetime) -> str:
     Must run inside the caller's transaction (the one that creates the
     dossier): the counter row stays locked until that transaction ends, so
     concurrent receptions queue on it and a rolled-back reception gives its
-    number back — codes are unique and gapless. On PostgreSQL the row is locked
-    with ``SELECT … FOR UPDATE``; on SQLite the IMMEDIATE transaction mode
-    (conf/base.py) already serialises writers. Raises ``ValueError`` when the
-    agency has no identifier code and ``TransactionManagementError`` outside a
-    transaction.
+    number back — codes are unique and gapless. One statement (an upsert) takes
+    the number; on PostgreSQL it locks the counter row, on SQLite the IMMEDIATE
+    transaction mode (conf/base.py) already serialises writers. Every other
+    reception at the same agency waits from here until the caller's commit, so
+    callers issue the code last, just before committing (see
+    ``services._receive``). Raises ``ValueError`` when the agency has no
+    identifier code and ``TransactionManagementError`` outside a transaction.
     """
     if not agency.code:
         raise ValueError(
@@ -58,21 +60,34 @@ def dossier_code_issue(*, agency: Agency, at: dt.datetime) -> str:
 
 
 def _counter_next(*, agency_id: int, day: dt.date) -> int:
-    """Increment and return the (agency, day) counter, creating it race-free."""
-    counters = DossierCodeCounter.objects.select_for_update()
-    counter = counters.filter(agency_id=agency_id, day=day).first()
-    if counter is None:
-        try:
-            # Savepoint: a concurrent first reception of the day may insert the
-            # same (agency, day) row; its INSERT blocks ours until it commits,
-            # then ours fails on the unique constraint and we lock its row.
-            with transaction.atomic():
-                DossierCodeCounter.objects.create(agency_id=agency_id, day=day, last=1)
-            return 1
-        except IntegrityError:
-            counter = counters.get(agency_id=agency_id, day=day)
-    DossierCodeCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    return counter.last + 1
+    """Increment and return the (agency, day) counter in one statement, creating it race-free.
+
+    ``INSERT … ON CONFLICT (agency, day) DO UPDATE SET last = last + 1 RETURNING last``
+    (PostgreSQL ≥ 9.5, SQLite ≥ 3.35): the first reception of the day inserts 1;
+    the others increment the existing row. On PostgreSQL a concurrent first
+    insert of the same (agency, day) makes ours wait for it and then take the
+    update branch; either way the row stays locked by this transaction until
+    it ends, which is what makes the numbers gapless.
+    """
+    table = connection.ops.quote_name(DossierCodeCounter._meta.db_table)
+    agency, day_column, last = (_column(name) for name in ("agency", "day", "last"))
+    sql = (
+        f"INSERT INTO {table} ({agency}, {day_column}, {last}) VALUES (%s, %s, 1) "  # noqa: S608
+        f"ON CONFLICT ({agency}, {day_column}) DO UPDATE SET {last} = {table}.{last} + 1 "
+        f"RETURNING {last}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [agency_id, connection.ops.adapt_datefield_value(day)])
+        row = cursor.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def _column(name: str) -> str:
+    field = DossierCodeCounter._meta.get_field(name)
+    assert isinstance(field, Field)
+    assert field.column is not None
+    return connection.ops.quote_name(field.column)
 
 
 def lookup_key_new() -> str:

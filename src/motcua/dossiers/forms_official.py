@@ -26,7 +26,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -41,8 +40,10 @@ from django.utils.translation import gettext_lazy
 
 import segno
 
-from motcua.calendars.constants import DurationUnit, Timeliness
+from motcua.calendars.constants import Timeliness
 from motcua.calendars.workingtime import VN_TZ
+from motcua.core.durations import duration_text
+from motcua.core.numbers import money
 from motcua.organisations.models import Agency
 from motcua.procedures.constants import FeeCollection
 from motcua.procedures.models import ComponentSpec
@@ -92,37 +93,6 @@ class FormNotApplicable(Exception):
 
 # --- pure formatting -----------------------------------------------------------------------
 
-_DIGITS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
-
-
-def number_words(n: int) -> str:
-    """Vietnamese words for 0 ≤ n ≤ 999 (enough for legal durations): 15 → "mười lăm"."""
-    if not 0 <= n <= 999:
-        return str(n)
-    if n < 10:
-        return _DIGITS[n]
-    hundreds, rest = divmod(n, 100)
-    tens, units = divmod(rest, 10)
-    words: list[str] = []
-    if hundreds:
-        words += [_DIGITS[hundreds], "trăm"]
-        if rest and tens == 0:
-            words.append("linh")
-    if tens == 1:
-        words.append("mười")
-    elif tens > 1:
-        words += [_DIGITS[tens], "mươi"]
-    if units:
-        if units == 5 and (tens or hundreds) and not (hundreds and tens == 0):
-            words.append("lăm")
-        elif units == 1 and tens > 1:
-            words.append("mốt")
-        elif units == 4 and tens > 1:
-            words.append("tư")
-        else:
-            words.append(_DIGITS[units])
-    return " ".join(words)
-
 
 def instant_words(value: dt.datetime | None) -> str:
     """ "17 giờ 00 phút, ngày 28 tháng 04 năm 2026" in Huế time; "" for ``None``."""
@@ -153,27 +123,6 @@ def place_date(place: str, value: dt.date) -> str:
 
 def short_instant(value: dt.datetime | None) -> str:
     return value.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y") if value else ""
-
-
-def duration_words(amount: Decimal | None, unit: DurationUnit | str) -> str:
-    """The legal processing time in words: "05 (năm) ngày làm việc"."""
-    unit = DurationUnit(unit)
-    if unit == DurationUnit.SAME_DAY:
-        return _("Trong ngày")
-    if unit == DurationUnit.NO_APPOINTMENT or amount is None:
-        return _("Không hẹn ngày trả kết quả")
-    value = Decimal(amount)
-    if value == value.to_integral_value():
-        n = int(value)
-        return f"{n:02d} ({number_words(n)}) {unit.label}"
-    return f"{value.normalize()} {unit.label}"
-
-
-def money(amount: int | None) -> str:
-    """Integer đồng with the Vietnamese thousands separator: 8000 → "8.000 đồng"."""
-    if amount is None:
-        return _("Theo quy định")
-    return f"{amount:,}".replace(",", ".") + " " + _("đồng")
 
 
 def lookup_url(*, dossier: Dossier, base: str = "") -> str:
@@ -223,6 +172,7 @@ HANDOVER_ACTIONS = frozenset(
         A.SEND_BACK,
         A.COORDINATE,
         A.REQUEST_SUPPLEMENT,
+        A.SEND_SUPPLEMENT,
         A.SUBMIT_SUPPLEMENT,
         A.ISSUE_RESULT,
         A.REFUSE_RESULT,
@@ -289,6 +239,10 @@ def control_sheet_rows_from(
                 giver_agency, giver = actor_agency, actor
                 receiver_agency, receiver = names.receiving, names.citizen
                 deadline = step_due
+            elif action == A.SEND_SUPPLEMENT:
+                # The owner sends it online; the one-stop has yet to confirm it.
+                giver_agency, giver = "", names.citizen
+                receiver_agency, receiver = names.receiving, ""
             elif action == A.SUBMIT_SUPPLEMENT:
                 giver_agency, giver = names.receiving, actor
                 receiver_agency, receiver = names.competent, step_name
@@ -513,7 +467,7 @@ def _context_01(dossier: Dossier, ctx: dict[str, Any], events: list[DossierEvent
     ctx.update(
         components=_components(dossier),
         sets=1,
-        duration=duration_words(amount, unit),
+        duration=duration_text(amount, unit, in_words=True),
         no_appointment=dossier.due_at is None,
         return_method=_return_method(dossier),
         fees=_fees(dossier),

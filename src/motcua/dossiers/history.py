@@ -21,6 +21,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
+from motcua.notifications.outbox import notifications_record_for_event
 from motcua.organisations.models import Agency
 from motcua.procedures.models import WorkflowStep
 
@@ -180,6 +181,10 @@ def event_append(
     )
     event.hash = event_hash(prev_hash=prev_hash, fields=_fields_of(event))
     event.save(force_insert=True)
+    # Outbox (conventions §7): the citizen's notifications are recorded in the
+    # event's transaction, so they commit or roll back with it; the services'
+    # _after_commit sends them (gh-5 item 10).
+    notifications_record_for_event(event=event)
     return event
 
 

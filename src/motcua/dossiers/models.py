@@ -22,6 +22,7 @@ from motcua.procedures.constants import FeeCollection, FeeKind
 
 from .constants import (
     Channel,
+    DocumentKind,
     DossierStatus,
     EventAction,
     PartyKind,
@@ -253,6 +254,13 @@ class DossierDocument(models.Model):
         related_name="+",
         help_text=_("Thành phần hồ sơ theo danh mục (nếu có)."),
     )
+    kind = models.CharField(
+        _("loại giấy tờ"),
+        max_length=16,
+        choices=DocumentKind,
+        default=DocumentKind.COMPONENT,
+        help_text=_("Thành phần hồ sơ, giấy tờ bổ sung hay kết quả giải quyết."),
+    )
     name = models.CharField(_("tên giấy tờ"), max_length=500, help_text=_("Tên giấy tờ."))
     file = models.FileField(_("tệp"), upload_to="dossiers/%Y/%m/", help_text=_("Tệp đã lưu."))
     original_name = models.CharField(
@@ -318,7 +326,7 @@ class DossierFee(models.Model):
         _("thời điểm thu"), max_length=16, choices=FeeCollection, help_text=_("Khi nào thu.")
     )
     paid_at = models.DateTimeField(
-        _("thời điểm nộp"), null=True, blank=True, help_text=_("Khi đã thu tiền.")
+        _("thời điểm thanh toán"), null=True, blank=True, help_text=_("Khi đã thu tiền.")
     )
 
     class Meta:

@@ -1,10 +1,19 @@
-"""Reads of dossiers, always scoped by the acting user's jurisdiction (conventions §3, §9).
+"""Reads of dossiers, always scoped by who may see or act on them (conventions §3, §9).
 
-A staff member sees a dossier when the receiving one-stop or the competent
-agency is among the agencies visible to them
-(:func:`motcua.organisations.jurisdiction.jurisdiction_for`). The list, the
-counts and the single access path for actions share one base queryset, so the
-counts per status always equal the list lengths.
+:func:`dossier_access_q` is the one answer to "who may see / reach this
+dossier"; the list, the counts, the API's detail and the transition service's
+locked access path (:func:`dossier_get_for_action`) all build on it, so the
+counts per status always equal the list lengths and what a user may act on is
+never more than what the same rule lets them reach:
+
+- staff see a dossier when its receiving one-stop or its competent agency is
+  among the agencies visible to them
+  (:func:`motcua.organisations.jurisdiction.jurisdiction_for`);
+- for a coordination answer (T9) or the end of a liên thông leg (T10), an
+  officer also reaches a dossier outside their jurisdiction when an agency they
+  act in has an open coordination request or leg on it (:data:`SIDE_ACTIONS`);
+- a citizen or business account reaches the dossiers it owns (``Party.user``
+  with the owner role) — the portal's path for its own actions.
 """
 
 from __future__ import annotations
@@ -12,22 +21,49 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
+from motcua.accounts.constants import UserKind
 from motcua.accounts.models import User
 from motcua.organisations.jurisdiction import jurisdiction_for
 
-from .constants import DossierStatus, EventAction
-from .models import Dossier, Party
+from .constants import DossierStatus, EventAction, PartyRole
+from .models import CoordinationRequest, Dossier, LinkedLeg, Party
+
+# Actions an officer of an agency *outside* the dossier's jurisdiction may take
+# when that agency has an open coordination request or liên thông leg on it.
+SIDE_ACTIONS = frozenset({EventAction.COORDINATION_ANSWER, EventAction.LINK_DONE})
 
 
-def _visible_q(user: User) -> Q:
-    visible = jurisdiction_for(user=user).visible
-    return Q(received_by_id__in=visible) | Q(competent_agency_id__in=visible)
+def dossier_access_q(*, user: User, action: EventAction | None = None) -> Q:
+    """The dossiers ``user`` may see (``action=None``) or reach for ``action``, as a filter.
+
+    Reaching a dossier is necessary, not sufficient: whether ``user`` may
+    perform ``action`` now (status, step, role) is decided by the transition
+    service (:func:`motcua.dossiers.services.dossier_act`).
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.kind != UserKind.STAFF:
+        owned = Party.objects.filter(dossier_id=OuterRef("pk"), role=PartyRole.OWNER, user=user)
+        return Q(Exists(owned))
+    jurisdiction = jurisdiction_for(user=user)
+    visible = jurisdiction.visible
+    q = Q(received_by_id__in=visible) | Q(competent_agency_id__in=visible)
+    if action in SIDE_ACTIONS and jurisdiction.actionable:
+        agencies = jurisdiction.actionable
+        coordination = CoordinationRequest.objects.filter(
+            dossier_id=OuterRef("pk"), answered_at__isnull=True, agency_id__in=agencies
+        )
+        legs = LinkedLeg.objects.filter(
+            dossier_id=OuterRef("pk"), done_at__isnull=True, agency_id__in=agencies
+        )
+        q |= Q(Exists(coordination)) | Q(Exists(legs))
+    return q
 
 
 def _base(user: User) -> QuerySet[Dossier]:
-    return Dossier.objects.filter(_visible_q(user))
+    return Dossier.objects.filter(dossier_access_q(user=user))
 
 
 def dossier_list(
@@ -88,23 +124,28 @@ def dossier_counts_by_status(*, user: User) -> dict[DossierStatus, int]:
 def dossier_get_for_action(
     *, user: User, code: str, action: EventAction | None = None, for_update: bool = False
 ) -> Dossier:
-    """The single access path to one dossier for a staff member (conventions §9).
+    """The single access path to one dossier, to read it or to act on it (conventions §9).
 
     Raises ``Dossier.DoesNotExist`` when no dossier has ``code`` and
-    ``PermissionDenied`` when it exists but lies outside ``user``'s jurisdiction.
+    ``PermissionDenied`` when it exists but ``user`` may not reach it for
+    ``action`` (:func:`dossier_access_q`; without ``action``: may not see it).
     With ``for_update`` the row is locked (inside the caller's transaction).
     Whether ``user`` may perform ``action`` depends on the locked state (status,
     current step, handler) and is decided by the transition service
     (:func:`motcua.dossiers.services.dossier_act`), which calls this first.
+    One query after the jurisdiction's.
     """
     qs = Dossier.objects.select_related(
         "procedure_version", "variant", "received_by", "competent_agency", "current_step"
+    ).annotate(
+        reachable=ExpressionWrapper(
+            dossier_access_q(user=user, action=action), output_field=BooleanField()
+        )
     )
     if for_update:
         # of=("self",): lock the dossier row only, not the joined catalogue rows.
         qs = qs.select_for_update(of=("self",))
     dossier = qs.get(code=code)
-    visible = jurisdiction_for(user=user).visible
-    if dossier.received_by_id not in visible and dossier.competent_agency_id not in visible:
-        raise PermissionDenied(f"Dossier {code} is outside the user's jurisdiction.")
+    if not dossier.reachable:
+        raise PermissionDenied(f"{user} may not reach dossier {code}.")
     return dossier

@@ -6,9 +6,10 @@ admin and tasks call :func:`dossier_receive` or :func:`dossier_act`
 
 1. locks the dossier row (``select_for_update``) through the single access
    path :func:`motcua.dossiers.selectors.dossier_get_for_action`;
-2. checks the action is possible *now*: its status edge is in
-   :data:`motcua.dossiers.workflow.ALLOWED_TRANSITIONS` and the current
-   workflow step allows it (else :class:`TransitionRefused`, answered 409);
+2. checks the action is possible *now*: it has an edge from the current
+   status in :data:`motcua.dossiers.workflow.ACTION_EDGES` (each an edge of
+   ``ALLOWED_TRANSITIONS``) and every guard of that edge holds, e.g. the
+   current workflow step allows it (else :class:`TransitionRefused`, 409);
 3. checks the actor: a valid membership with the right role in the right
    agency (else ``PermissionDenied``, answered 403) — the receiving one-stop
    for one-stop actions, the competent agency for processing actions, the
@@ -26,7 +27,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from functools import cached_property, partial
@@ -35,6 +37,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,11 +61,15 @@ from motcua.procedures.models import (
     ProcedureVersion,
     WorkflowStep,
 )
-from motcua.procedures.selectors import procedure_version_get_current
+from motcua.procedures.selectors import (
+    procedure_version_get_current,
+    procedure_version_list_current,
+)
 
 from .codes import dossier_code_issue, lookup_key_new
 from .constants import (
     Channel,
+    DocumentKind,
     DossierStatus,
     EventAction,
     PartyKind,
@@ -85,6 +92,7 @@ from .models import (
     CoordinationRequest,
     Delivery,
     Dossier,
+    DossierDocument,
     DossierEvent,
     DossierFee,
     DossierFormData,
@@ -96,15 +104,15 @@ from .models import (
     SyncState,
 )
 from .selectors import dossier_get_for_action
-from .workflow import ALLOWED_TRANSITIONS
+from .uploads import UploadRejected, upload_attach
+from .workflow import EDGES, Guard, action_edge
 
 S = DossierStatus
 A = EventAction
 
 __all__ = [
-    "ACTION_EDGES",
     "EDGES",
-    "MORE_ACTION_EDGES",
+    "GUARDS",
     "IdempotencyConflict",
     "LegData",
     "PartyData",
@@ -230,7 +238,12 @@ def _request_hash(payload: dict[str, Any]) -> str:
 
 
 def _competent_for(
-    *, version: ProcedureVersion, agency: Agency, channel: Channel, competent: Agency | None
+    *,
+    version: ProcedureVersion,
+    agency: Agency,
+    channel: Channel,
+    competent: Agency | None,
+    own: _OwnOffering | None = None,
 ) -> Agency:
     """Which agency decides the dossier; refuses an agency that does not offer the procedure.
 
@@ -245,11 +258,15 @@ def _competent_for(
       ``competent_agency`` and the result is returned where it was received;
     - otherwise the reception is refused.
 
-    Online submissions also need the offering's ``online_open``.
+    Online submissions also need the offering's ``online_open``. ``own`` is the
+    receiving agency's offering when the caller already read it (reception reads
+    it with the variant, in the same query); otherwise it is read here.
     """
     offerings = ProcedureOffering.objects.filter(procedure_id=version.procedure_id, is_active=True)
-    own = offerings.filter(agency=agency).first()
-    if own is not None:
+    if own is None:
+        row = offerings.filter(agency=agency).values_list("online_open", flat=True).first()
+        own = _OwnOffering(exists=row is not None, online_open=bool(row))
+    if own.exists:
         if channel in ONLINE_CHANNELS and not own.online_open:
             raise ValidationError(
                 {"channel": _("Cơ quan này không nhận hồ sơ trực tuyến cho thủ tục này.")}
@@ -272,7 +289,16 @@ def _competent_for(
     raise ValidationError({"agency_code": _("Cơ quan này không tiếp nhận thủ tục này.")})
 
 
-def _save_party(*, dossier: Dossier, role: PartyRole, party: PartyData) -> Party:
+@dataclass(frozen=True)
+class _OwnOffering:
+    """Whether the receiving agency has an active offering of the procedure, and its online flag."""
+
+    exists: bool
+    online_open: bool
+
+
+def _party_row(*, dossier: Dossier, role: PartyRole, party: PartyData) -> Party:
+    """The validated, unsaved party row (errors named ``owner.…`` / ``submitter.…``)."""
     row = Party(
         dossier=dossier,
         role=role,
@@ -291,7 +317,6 @@ def _save_party(*, dossier: Dossier, role: PartyRole, party: PartyData) -> Party
         raise ValidationError(
             {f"{role.value}.{name}": messages for name, messages in error.message_dict.items()}
         ) from error
-    row.save(force_insert=True)
     return row
 
 
@@ -311,6 +336,7 @@ def dossier_receive(
     idempotency_key: str = "",
     client: str = "",
     competent_agency: Agency | None = None,
+    uploads: Sequence[Mapping[str, Any]] = (),
 ) -> Dossier:
     """Create a dossier: received at the counter or by post (T5, T6), or submitted online (T1).
 
@@ -334,7 +360,15 @@ def dossier_receive(
     Idempotency (gh-4 item 7): with ``idempotency_key``, a repeat from the same
     ``client`` (default: the acting user) returns the first dossier and creates
     nothing; the same key with a different payload raises
-    :class:`IdempotencyConflict`.
+    :class:`IdempotencyConflict`. ``uploads`` are the references of the
+    component files sent with the request (upload id, component code, name);
+    the caller attaches them, and they are part of what makes two requests the
+    same one.
+
+    Everything is read and validated first, outside the writing transaction;
+    the writes follow, and the dossier code is issued last, just before the
+    commit, so the agency's daily counter stays locked as briefly as possible
+    (:func:`_receive_save`).
     """
     now = timezone.now()
     at = received_at or now
@@ -357,6 +391,7 @@ def dossier_receive(
         "delivery_address": delivery_address,
         "received_at": received_at.isoformat() if received_at else None,
         "competent_agency": competent_agency.pk if competent_agency else None,
+        "uploads": [dict(upload) for upload in uploads],
     }
     request_hash = _request_hash(payload)
     if idempotency_key:
@@ -365,26 +400,28 @@ def dossier_receive(
         existing = _idempotent_replay(key=idempotency_key, client=client, request_hash=request_hash)
         if existing is not None:
             return existing
+    reception = _receive_prepare(
+        by=by,
+        agency=agency,
+        procedure_code=procedure_code,
+        variant_code=variant_code,
+        channel=channel,
+        owner=owner,
+        submitter=submitter,
+        form_data=form_data,
+        return_mode=return_mode,
+        delivery_address=delivery_address,
+        at=at,
+        competent=competent_agency,
+    )
     try:
-        with transaction.atomic():
-            dossier = _receive(
-                by=by,
-                agency=agency,
-                procedure_code=procedure_code,
-                variant_code=variant_code,
-                channel=channel,
-                owner=owner,
-                submitter=submitter,
-                form_data=form_data,
-                return_mode=return_mode,
-                delivery_address=delivery_address,
-                at=at,
-                competent=competent_agency,
+        # A savepoint only when a concurrent request with the same key may make the
+        # insert of its record fail and we must go on to answer with its dossier.
+        with transaction.atomic(savepoint=bool(idempotency_key)):
+            dossier = _receive_save(
+                reception,
+                idempotency=(idempotency_key, client, request_hash) if idempotency_key else None,
             )
-            if idempotency_key:
-                IdempotencyRecord.objects.create(
-                    key=idempotency_key, client=client, request_hash=request_hash, dossier=dossier
-                )
     except IntegrityError:
         # A concurrent request with the same key won the race: answer with its dossier.
         if not idempotency_key:
@@ -520,38 +557,36 @@ def dossier_receive_immediate(
     return dossier
 
 
-def dossier_supplement_send(*, by: User, code: str, note: str = "") -> SupplementRequest:
+def dossier_supplement_send(
+    *,
+    by: User,
+    code: str,
+    note: str = "",
+    upload_ids: Sequence[Any] = (),
+    form_changes: Mapping[str, Any] | None = None,
+) -> SupplementRequest:
     """T13, online: the owner sends the requested supplement; the one-stop confirms it later.
 
-    Records the sending on the open supplement request (``sent_at``,
-    ``sent_note``); the documents come through the two-stage uploads. The
-    status stays AWAITING_SUPPLEMENT and the clock stays paused until the
-    one-stop officer confirms the supplement complete with
-    ``submit_supplement``, whose event then carries ``sent_online_at``.
-
-    No history event is appended here: the status table has no
-    AWAITING_SUPPLEMENT → AWAITING_SUPPLEMENT edge for the "citizen sent,
-    waiting for the one-stop" sub-state (domain.md §5.3).
+    The ``send_supplement`` action of the transition service (its edge
+    AWAITING_SUPPLEMENT → AWAITING_SUPPLEMENT is the "citizen sent, waiting for
+    the one-stop" sub-state, domain.md §5.3): it records ``sent_at`` and
+    ``sent_note`` on the open supplement request and appends the history event
+    the control sheet and the statistics read. The documents come through the
+    two-stage uploads. The clock stays paused until the one-stop officer
+    confirms the supplement complete with ``submit_supplement``, whose event
+    then carries ``sent_online_at``. Sending twice is refused
+    (:class:`TransitionRefused`): the request is no longer waiting for the owner.
     """
-    with transaction.atomic():
-        dossier = _locked(code)
-        owns = Party.objects.filter(dossier=dossier, role=PartyRole.OWNER, user_id=by.pk)
-        if not by.is_authenticated or by.kind == UserKind.STAFF or not owns.exists():
-            raise PermissionDenied(f"{by} is not the owner of dossier {code}.")
-        request = _open_supplement(dossier)
-        if dossier.status != S.AWAITING_SUPPLEMENT or request is None:
-            raise TransitionRefused(
-                current=DossierStatus(dossier.status),
-                requested=A.SUBMIT_SUPPLEMENT,
-                allowed=dossier_allowed_actions(dossier=dossier, user=by),
-            )
-        if request.sent_at is not None:
-            raise ValidationError({"note": _("Đã gửi bổ sung; đang chờ bộ phận một cửa xác nhận.")})
-        request.sent_at = timezone.now()
-        request.sent_note = note.strip()
-        request.save(update_fields=["sent_at", "sent_note"])
-        SyncState.objects.filter(dossier=dossier).update(synced=False)
-    return request
+    event = dossier_act(
+        code=code,
+        action=A.SEND_SUPPLEMENT,
+        by=by,
+        note=note,
+        upload_ids=upload_ids,
+        form_changes=form_changes,
+    )
+    request_id = event.data["supplement_request"]
+    return SupplementRequest.objects.get(pk=request_id)
 
 
 def _idempotent_replay(*, key: str, client: str, request_hash: str) -> Dossier | None:
@@ -581,6 +616,94 @@ def _receive(
     competent: Agency | None,
     refuse_reason: str = "",
 ) -> Dossier:
+    """Read and validate the reception, then write it; the caller holds the transaction."""
+    reception = _receive_prepare(
+        by=by,
+        agency=agency,
+        procedure_code=procedure_code,
+        variant_code=variant_code,
+        channel=channel,
+        owner=owner,
+        submitter=submitter,
+        form_data=form_data,
+        return_mode=return_mode,
+        delivery_address=delivery_address,
+        at=at,
+        competent=competent,
+        refuse_reason=refuse_reason,
+    )
+    return _receive_save(reception)
+
+
+@dataclass
+class _Reception:
+    """A validated reception, every row built and checked, nothing written yet."""
+
+    by: User | None
+    agency: Agency
+    channel: Channel
+    at: dt.datetime
+    actor_role: str
+    refuse_reason: str
+    dossier: Dossier
+    parties: list[Party]
+    delivery: Delivery | None = None
+    form_data: DossierFormData | None = None
+    fees: list[DossierFee] = field(default_factory=list)
+
+
+def _current_variant(
+    *, procedure_code: str, variant_code: str | None, day: dt.date, agency: Agency
+) -> ProcedureVariant:
+    """The variant to pin, with its version in force on ``day``, in one query.
+
+    The same choice as reading the current version, then its variant by code
+    (or the first by order): the version is a subquery. The receiving agency's
+    own active offering of the procedure comes along (``own_online_open``, null
+    without one) for :func:`_competent_for`. Errors name the field at fault.
+    """
+    current = procedure_version_list_current(on=day).filter(procedure__national_code=procedure_code)
+    if not current.ordered:
+        current = current.order_by("pk")
+    # At most one offering per (agency, procedure): no ordering, whose joins cost more
+    # than the rest of the subquery.
+    own = ProcedureOffering.objects.filter(
+        procedure_id=OuterRef("version__procedure_id"), agency=agency, is_active=True
+    ).order_by()
+    variants = (
+        ProcedureVariant.objects.filter(version=Subquery(current.values("pk")[:1]))
+        .select_related("version__procedure", "version__field", "workflow")
+        .annotate(own_online_open=Subquery(own.values("online_open")[:1]))
+    )
+    if variant_code:
+        variants = variants.filter(code=variant_code)  # unique within the version
+    variant = variants.order_by("order", "id").first()
+    if variant is None:
+        if procedure_version_get_current(national_code=procedure_code, on=day) is None:
+            raise ValidationError(
+                {"procedure_code": _("Không có thủ tục đang có hiệu lực với mã này.")}
+            )
+        raise ValidationError({"variant_code": _("Không có trường hợp thủ tục này.")})
+    return variant
+
+
+def _receive_prepare(
+    *,
+    by: User | None,
+    agency: Agency,
+    procedure_code: str,
+    variant_code: str | None,
+    channel: Channel,
+    owner: PartyData,
+    submitter: PartyData | None,
+    form_data: dict[str, Any] | None,
+    return_mode: ReturnMode,
+    delivery_address: str,
+    at: dt.datetime,
+    competent: Agency | None,
+    refuse_reason: str = "",
+) -> _Reception:
+    """Every read and check of a reception, in order; raises before anything is written."""
     online = channel in ONLINE_CHANNELS
     actor_role = ""
     if not online:
@@ -588,28 +711,25 @@ def _receive(
         if by is None:
             raise PermissionDenied("Counter and postal reception need a staff actor.")
         roles = _acting_roles(user=by, agency_ids={agency.pk}, day=timezone.localdate())
-        if not jurisdiction_for(user=by).can_act(agency.pk):
+        # jurisdiction_for(user=by).can_act(agency.pk), from the same memberships.
+        if agency.pk not in roles:
             raise PermissionDenied("The officer cannot act in the receiving agency.")
-        if not roles.get(agency.pk, set()) & RECEPTION_ROLES:
+        if not roles[agency.pk] & RECEPTION_ROLES:
             raise PermissionDenied("Only a reception officer receives dossiers.")
         actor_role = Role.RECEPTION_OFFICER
 
     day = timezone.localtime(at).date()
-    version = procedure_version_get_current(national_code=procedure_code, on=day)
-    if version is None:
-        raise ValidationError(
-            {"procedure_code": _("Không có thủ tục đang có hiệu lực với mã này.")}
-        )
-    variants = ProcedureVariant.objects.filter(version=version).select_related("workflow")
-    variant = (
-        variants.filter(code=variant_code).first()
-        if variant_code
-        else variants.order_by("order", "id").first()
+    variant = _current_variant(
+        procedure_code=procedure_code, variant_code=variant_code, day=day, agency=agency
     )
-    if variant is None:
-        raise ValidationError({"variant_code": _("Không có trường hợp thủ tục này.")})
+    version = variant.version
+    own_online_open: bool | None = getattr(variant, "own_online_open", None)
     competent_agency = _competent_for(
-        version=version, agency=agency, channel=channel, competent=competent
+        version=version,
+        agency=agency,
+        channel=channel,
+        competent=competent,
+        own=_OwnOffering(exists=own_online_open is not None, online_open=bool(own_online_open)),
     )
     if return_mode == ReturnMode.POSTAL and not delivery_address.strip():
         raise ValidationError({"delivery_address": _("Cần địa chỉ nhận kết quả qua bưu chính.")})
@@ -625,7 +745,8 @@ def _receive(
     if refuse_reason:
         status = S.REFUSED
     dossier = Dossier(
-        code=dossier_code_issue(agency=agency, at=at),
+        # A unique placeholder: the real code is issued last (_receive_save).
+        code=f"~{uuid.uuid4().hex}",
         lookup_key=lookup_key_new(),
         procedure_version=version,
         variant=variant,
@@ -641,6 +762,7 @@ def _receive(
         dossier.due_at = _due_for(dossier=dossier, variant=variant, start=at)
     dossier.full_clean(
         exclude=[
+            "code",
             "procedure_version",
             "variant",
             "received_by",
@@ -651,42 +773,35 @@ def _receive(
         ],
         validate_unique=False,
     )
-    dossier.save(force_insert=True)
-
-    _save_party(dossier=dossier, role=PartyRole.OWNER, party=owner)
+    parties = [_party_row(dossier=dossier, role=PartyRole.OWNER, party=owner)]
     if submitter is not None:
-        _save_party(dossier=dossier, role=PartyRole.SUBMITTER, party=submitter)
+        parties.append(_party_row(dossier=dossier, role=PartyRole.SUBMITTER, party=submitter))
+    reception = _Reception(
+        by=by,
+        agency=agency,
+        channel=channel,
+        at=at,
+        actor_role=actor_role,
+        refuse_reason=refuse_reason,
+        dossier=dossier,
+        parties=parties,
+    )
     if refuse_reason:
         # T5c: nothing is received, so no fees, form data or delivery are pinned.
-        SyncState.objects.create(dossier=dossier, synced=False)
-        event = event_append(
-            dossier=dossier,
-            action=A.REFUSE,
-            at=at,
-            actor=by,
-            actor_role=actor_role,
-            actor_agency=agency,
-            from_status=None,
-            to_status=status,
-            note=refuse_reason,
-            data={"channel": int(channel)},
-        )
-        transaction.on_commit(partial(_after_commit, event.pk))
-        return dossier
-    delivery = Delivery(
+        return reception
+    reception.delivery = Delivery(
         dossier=dossier,
         mode=return_mode,
         recipient=owner.full_name[:200] if return_mode == ReturnMode.POSTAL else "",
         address=delivery_address,
         phone=owner.phone,
     )
-    delivery.full_clean(exclude=["dossier"], validate_unique=False)
-    delivery.save(force_insert=True)
+    reception.delivery.full_clean(exclude=["dossier"], validate_unique=False)
     if variant.eform or form_data:
-        DossierFormData.objects.create(
+        reception.form_data = DossierFormData(
             dossier=dossier, definition=variant.eform or {}, data=cleaned or {}
         )
-    DossierFee.objects.bulk_create(
+    reception.fees = [
         DossierFee(
             dossier=dossier,
             kind=rule.kind,
@@ -694,21 +809,77 @@ def _receive(
             amount=rule.amount,
             collection=rule.collection,
         )
-        for rule in variant.fees.all()
-    )
-    SyncState.objects.create(dossier=dossier, synced=False)
-    event = event_append(
-        dossier=dossier,
-        action=A.SUBMIT if online else A.RECEIVE,
-        at=at,
-        actor=by,
-        actor_role=actor_role,
-        actor_agency=agency if actor_role else None,
-        from_status=None,
-        to_status=status,
-        due_at=dossier.due_at,
-        data={"channel": int(channel)},
-    )
+        # FeeRule's default ordering starts with the variant's, three joins deep.
+        for rule in variant.fees.order_by("kind", "id")
+    ]
+    return reception
+
+
+def _receive_save(
+    reception: _Reception, *, idempotency: tuple[str, str, str] | None = None
+) -> Dossier:
+    """Write a prepared reception; the dossier code is issued last, just before the commit.
+
+    Must run inside the caller's transaction. The dossier row is inserted with
+    a unique placeholder code; its related rows, the first history event (the
+    hash chain covers the dossier's id, not its code) and the idempotency
+    record (key, client, request hash) follow; only then is the number taken
+    from the agency's daily counter and written to the dossier. Concurrent
+    receptions at the same agency queue on that counter row until this
+    transaction ends, so they now wait for two statements and the commit
+    instead of the whole reception; a rollback still gives the number back.
+    """
+    dossier = reception.dossier
+    dossier.save(force_insert=True)
+    for party in reception.parties:
+        party.dossier = dossier
+        party.save(force_insert=True)
+    online = reception.channel in ONLINE_CHANNELS
+    if reception.refuse_reason:
+        SyncState.objects.create(dossier=dossier, synced=False)
+        event = event_append(
+            dossier=dossier,
+            action=A.REFUSE,
+            at=reception.at,
+            actor=reception.by,
+            actor_role=reception.actor_role,
+            actor_agency=reception.agency,
+            from_status=None,
+            to_status=DossierStatus(dossier.status),
+            note=reception.refuse_reason,
+            data={"channel": int(reception.channel)},
+        )
+    else:
+        assert reception.delivery is not None
+        reception.delivery.dossier = dossier
+        reception.delivery.save(force_insert=True)
+        if reception.form_data is not None:
+            reception.form_data.dossier = dossier
+            reception.form_data.save(force_insert=True)
+        for fee in reception.fees:
+            fee.dossier = dossier
+        DossierFee.objects.bulk_create(reception.fees)
+        SyncState.objects.create(dossier=dossier, synced=False)
+        event = event_append(
+            dossier=dossier,
+            action=A.SUBMIT if online else A.RECEIVE,
+            at=reception.at,
+            actor=reception.by,
+            actor_role=reception.actor_role,
+            actor_agency=reception.agency if reception.actor_role else None,
+            from_status=None,
+            to_status=DossierStatus(dossier.status),
+            due_at=dossier.due_at,
+            data={"channel": int(reception.channel)},
+        )
+    if idempotency is not None:
+        key, client, request_hash = idempotency
+        IdempotencyRecord.objects.create(
+            key=key, client=client, request_hash=request_hash, dossier=dossier
+        )
+    # Last: from here to the commit every other reception at this agency waits.
+    dossier.code = dossier_code_issue(agency=reception.agency, at=reception.at)
+    Dossier.objects.filter(pk=dossier.pk).update(code=dossier.code)
     transaction.on_commit(partial(_after_commit, event.pk))
     return dossier
 
@@ -734,80 +905,28 @@ def _due_for(
 def _after_commit(event_id: int) -> None:
     """Outbox entry point, run after the transaction that appended ``event_id`` commits.
 
-    Deliberately empty for now: notifications (SMS, e-mail) and DVCQG sync
-    will enqueue their work here (their own issues). Side effects never run
-    inside the transition's transaction, so a rollback sends nothing.
+    The outbox rows were written with the event (``history.event_append``
+    records the citizen's notifications in the same transaction); this only
+    enqueues their delivery, and never raises: a mail server or SMS gateway
+    being down must not turn a committed action into an error (gh-5 item 10).
+    DVCQG sync will enqueue its work here too. Side effects never run inside
+    the transition's transaction, so a rollback sends nothing.
     """
+    from motcua.notifications.services import notifications_dispatch
+
+    notifications_dispatch(event_id=event_id)
 
 
 # --- the transition service ----------------------------------------------------------------
 
-# Which status each action leads to, from each status it may start in. Every
-# pair is an edge of workflow.ALLOWED_TRANSITIONS (checked at import below).
-ACTION_EDGES: dict[EventAction, dict[DossierStatus, DossierStatus]] = {
-    A.ACCEPT: {S.SUBMITTED: S.RECEIVED},  # T2
-    A.REQUEST_SUPPLEMENT: {
-        S.SUBMITTED: S.SUBMITTED,  # T3 before reception
-        S.PROCESSING: S.AWAITING_SUPPLEMENT,  # T12 during processing, clock paused
-    },
-    A.SUBMIT_SUPPLEMENT: {S.AWAITING_SUPPLEMENT: S.PROCESSING},  # T13
-    A.REFUSE: {
-        S.SUBMITTED: S.REFUSED,  # T4
-        S.AWAITING_SUPPLEMENT: S.REFUSED,  # T13b supplement deadline missed
-    },
-    A.TRANSFER: {S.RECEIVED: S.PROCESSING},  # T7
-    A.ASSIGN: {S.PROCESSING: S.PROCESSING},  # T8
-    A.FORWARD: {S.PROCESSING: S.PROCESSING},  # T8
-    A.SEND_BACK: {S.PROCESSING: S.PROCESSING},  # T8b
-    A.SWITCH_VARIANT: {S.PROCESSING: S.PROCESSING},  # T8b
-    A.COORDINATE: {S.PROCESSING: S.PROCESSING},  # T9
-    A.APPROVE: {S.PROCESSING: S.PROCESSING},  # T8
-    A.SIGN: {S.PROCESSING: S.PROCESSING},  # T8
-    A.APOLOGIZE: {S.PROCESSING: S.PROCESSING},  # T16
-    A.ISSUE_RESULT: {S.PROCESSING: S.RESOLVED},  # T19
-    A.REFUSE_RESULT: {S.PROCESSING: S.RESOLVED},  # T15
-    A.PAUSE_FINANCIAL: {S.PROCESSING: S.AWAITING_PAYMENT},  # T14
-    A.RESUME: {S.AWAITING_PAYMENT: S.PROCESSING},  # T14
-    A.WITHDRAW: {  # T17
-        S.RECEIVED: S.WITHDRAWN,
-        S.PROCESSING: S.WITHDRAWN,
-        S.AWAITING_SUPPLEMENT: S.WITHDRAWN,
-        S.AWAITING_PAYMENT: S.WITHDRAWN,
-    },
-    A.STOP: {  # T18: only while no result has been issued (NĐ 118 Art 21)
-        S.RECEIVED: S.STOPPED,
-        S.PROCESSING: S.STOPPED,
-        S.AWAITING_SUPPLEMENT: S.STOPPED,
-        S.AWAITING_PAYMENT: S.STOPPED,
-    },
-    A.RETURN_RESULT: {S.RESOLVED: S.RETURNED},  # T20
-}
-# The actions added for the rest of gh-4 items 4–5 (recall, coordination
-# answers, liên thông legs, cross-boundary acceptance, re-submission before
-# reception). Kept apart from ACTION_EDGES, whose table test covers the
-# first set; the transition service uses both (EDGES).
-MORE_ACTION_EDGES: dict[EventAction, dict[DossierStatus, DossierStatus]] = {
-    A.RECALL: {S.PROCESSING: S.PROCESSING},  # T8b
-    A.COORDINATION_ANSWER: {S.PROCESSING: S.PROCESSING},  # T9
-    A.LINK: {S.PROCESSING: S.PROCESSING},  # T10 / T11
-    A.LINK_DONE: {S.PROCESSING: S.PROCESSING},  # T10 / T11
-    A.ACCEPT_TRANSFER: {S.PROCESSING: S.PROCESSING},  # TX: B accepts what A received
-    A.RESUBMIT: {S.SUBMITTED: S.SUBMITTED},  # T3: the owner re-submits before reception
-}
-EDGES: dict[EventAction, dict[DossierStatus, DossierStatus]] = {
-    **ACTION_EDGES,
-    **MORE_ACTION_EDGES,
-}
-assert not set(ACTION_EDGES) & set(MORE_ACTION_EDGES)
-for _action, _edges in EDGES.items():
-    for _from, _to in _edges.items():
-        assert _to in ALLOWED_TRANSITIONS[_from], (_action, _from, _to)
-
+# Every action's edges (from-statuses, to-status, guards) are one table,
+# workflow.ACTION_EDGES; EDGES is the same without the guards. The guards' code:
+# GUARDS below.
 # Actions the dossier's owner (a citizen account linked as Party.user) may take.
-OWNER_ACTIONS = frozenset({A.WITHDRAW, A.RESUBMIT})
-# Actions an officer of an agency *outside* the dossier's jurisdiction may take
-# when that agency has an open coordination request or liên thông leg on it.
-SIDE_ACTIONS = frozenset({A.COORDINATION_ANSWER, A.LINK_DONE})
+OWNER_ACTIONS = frozenset({A.WITHDRAW, A.RESUBMIT, A.SEND_SUPPLEMENT})
+# Officers of an agency *outside* the dossier's jurisdiction reach it for the
+# selectors.SIDE_ACTIONS when that agency has an open coordination request or
+# liên thông leg on it (selectors.dossier_get_for_action).
 SIDE_ROLES = frozenset(
     {Role.RECEPTION_OFFICER, Role.SPECIALIST, Role.DIVISION_HEAD, Role.AGENCY_LEADER, Role.CLERK}
 )
@@ -914,63 +1033,78 @@ def _step_allows(ctx: _Ctx, action: EventAction) -> bool:
 
 
 def _state_allows(ctx: _Ctx, action: EventAction) -> bool:
-    """Whether ``action`` is possible in the dossier's current state, whoever asks."""
+    """Whether ``action`` is possible in the dossier's current state, whoever asks.
+
+    The action needs an edge from the current status in
+    :data:`motcua.dossiers.workflow.ACTION_EDGES`, and every guard of that edge
+    must hold (:data:`GUARDS`).
+    """
+    edge = action_edge(action, DossierStatus(ctx.dossier.status))
+    return edge is not None and all(GUARDS[guard](ctx, action) for guard in edge.guards)
+
+
+def _guard_step_allows(ctx: _Ctx, action: EventAction) -> bool:
+    return action in STEP_ACTIONS and _step_allows(ctx, action)
+
+
+def _guard_next_step(ctx: _Ctx, action: EventAction) -> bool:
+    index = ctx.step_index()
+    return index is not None and index + 1 < len(ctx.steps)
+
+
+def _guard_previous_step(ctx: _Ctx, action: EventAction) -> bool:
+    index = ctx.step_index()
+    return index is not None and index > 0
+
+
+def _guard_other_variant(ctx: _Ctx, action: EventAction) -> bool:
     dossier = ctx.dossier
-    status = DossierStatus(dossier.status)
-    if status not in EDGES[action]:
-        return False
-    if action == A.ACCEPT_TRANSFER or ctx.awaiting_transfer:
-        # TX: until B accepts, only the acceptance, a withdrawal or a stop.
-        return ctx.awaiting_transfer and action in (A.ACCEPT_TRANSFER, A.WITHDRAW, A.STOP)
-    more = _more_state_allows(ctx, action)
-    if more is not None:
-        return more
-    if status == S.PROCESSING and action in STEP_ACTIONS:
-        if not _step_allows(ctx, action):
-            return False
-        index = ctx.step_index()
-        if action == A.FORWARD:
-            # The last step finishes with issue_result, never with forward.
-            return index is not None and index + 1 < len(ctx.steps)
-        if action == A.SEND_BACK:
-            return index is not None and index > 0
-    if action == A.SWITCH_VARIANT:
-        return (
-            ProcedureVariant.objects.filter(version_id=dossier.procedure_version_id)
-            .exclude(pk=dossier.variant_id)
-            .exists()
-        )
-    if action == A.APOLOGIZE:
-        return _apology_possible(ctx)
-    if action == A.REFUSE and status == S.AWAITING_SUPPLEMENT:
-        request = _open_supplement(dossier)
-        return (
-            request is not None and request.respond_by is not None and ctx.now > request.respond_by
-        )
-    return True
+    return (
+        ProcedureVariant.objects.filter(version_id=dossier.procedure_version_id)
+        .exclude(pk=dossier.variant_id)
+        .exists()
+    )
 
 
-def _more_state_allows(ctx: _Ctx, action: EventAction) -> bool | None:
-    """State rules of the added actions; ``None`` when the usual rules decide."""
-    if action == A.RECALL:
-        last = ctx.last_event
-        return (
-            last is not None
-            and last.action == A.FORWARD
-            and last.from_step_id is not None
-            and ctx.dossier.current_step_id == last.to_step_id
-        )
-    if action == A.COORDINATION_ANSWER:
-        return bool(ctx.open_coordination)
-    if action == A.LINK_DONE:
-        return bool(ctx.open_legs)
-    if action == A.RESUBMIT:
-        request = _open_before_reception(ctx.dossier)
-        return request is not None
-    if action == A.ISSUE_RESULT and ctx.dossier.status == S.PROCESSING and ctx.open_legs:
-        # T10/T11: the result is issued once every liên thông leg is done.
-        return False
-    return None
+def _guard_supplement_overdue(ctx: _Ctx, action: EventAction) -> bool:
+    request = _open_supplement(ctx.dossier)
+    return request is not None and request.respond_by is not None and ctx.now > request.respond_by
+
+
+def _guard_supplement_not_sent(ctx: _Ctx, action: EventAction) -> bool:
+    request = _open_supplement(ctx.dossier)
+    return request is not None and request.sent_at is None
+
+
+def _guard_just_forwarded(ctx: _Ctx, action: EventAction) -> bool:
+    last = ctx.last_event
+    return (
+        last is not None
+        and last.action == A.FORWARD
+        and last.from_step_id is not None
+        and ctx.dossier.current_step_id == last.to_step_id
+    )
+
+
+GUARDS: dict[Guard, Callable[[_Ctx, EventAction], bool]] = {
+    Guard.AWAITING_TRANSFER: lambda ctx, action: ctx.awaiting_transfer,
+    Guard.TRANSFER_ACCEPTED: lambda ctx, action: not ctx.awaiting_transfer,
+    Guard.STEP_ALLOWS: _guard_step_allows,
+    Guard.NEXT_STEP: _guard_next_step,
+    Guard.PREVIOUS_STEP: _guard_previous_step,
+    Guard.OTHER_VARIANT: _guard_other_variant,
+    Guard.APOLOGY_POSSIBLE: lambda ctx, action: _apology_possible(ctx),
+    Guard.SUPPLEMENT_OVERDUE: _guard_supplement_overdue,
+    Guard.SUPPLEMENT_NOT_SENT: _guard_supplement_not_sent,
+    Guard.JUST_FORWARDED: _guard_just_forwarded,
+    Guard.OPEN_COORDINATION: lambda ctx, action: bool(ctx.open_coordination),
+    Guard.OPEN_LEGS: lambda ctx, action: bool(ctx.open_legs),
+    Guard.NO_OPEN_LEGS: lambda ctx, action: not ctx.open_legs,
+    Guard.OPEN_BEFORE_RECEPTION: lambda ctx, action: (
+        _open_before_reception(ctx.dossier) is not None
+    ),
+}
+assert set(GUARDS) == set(Guard)
 
 
 def _open_before_reception(dossier: Dossier) -> SupplementRequest | None:
@@ -1037,7 +1171,7 @@ def _required(ctx: _Ctx, action: EventAction) -> list[tuple[int, frozenset[Role]
         ]
     if action == A.ACCEPT_TRANSFER:
         return [(competent, RECEPTION_ROLES)]
-    if action == A.RESUBMIT:
+    if action in (A.RESUBMIT, A.SEND_SUPPLEMENT):
         return []  # the owner only
     if action in STEP_ACTIONS:
         step = dossier.current_step
@@ -1161,51 +1295,16 @@ def _agency_of(dossier: Dossier, agency_id: int | None) -> Agency | None:
     return Agency.objects.get(pk=agency_id)
 
 
-def _locked(code: str) -> Dossier:
-    return (
-        Dossier.objects.select_related(
-            "procedure_version", "variant", "received_by", "competent_agency", "current_step"
-        )
-        .select_for_update(of=("self",))
-        .get(code=code)
-    )
-
-
 def _get_locked(*, by: User, code: str, action: EventAction) -> Dossier:
-    """The locked dossier for ``by``: staff through the jurisdiction's single access path.
+    """The locked dossier, if ``by`` may reach it for ``action``.
 
-    Two more ways in, checked again by the transition rules:
-
-    - the owner (a citizen account linked as ``Party.user``) reaches their own
-      dossier — the portal's path for withdrawal and re-submission;
-    - an officer of an agency with an open coordination request or liên thông
-      leg on the dossier reaches it for the answer (T9) or the leg's end (T10),
-      though the dossier lies outside that agency's jurisdiction.
+    Who may reach it — staff in the jurisdiction, officers of an agency with
+    an open coordination request or liên thông leg (for their answer or the
+    leg's end), and the owner of their own dossier — is decided in one place,
+    :func:`motcua.dossiers.selectors.dossier_access_q`; what they may do there
+    is decided by the state and actor rules here.
     """
-    if by.is_authenticated and by.kind != UserKind.STAFF:
-        dossier = _locked(code)
-        owns = Party.objects.filter(dossier=dossier, role=PartyRole.OWNER, user_id=by.pk)
-        if not owns.exists():
-            raise PermissionDenied(f"{by} is not the owner of dossier {code}.")
-        return dossier
-    try:
-        return dossier_get_for_action(user=by, code=code, action=action, for_update=True)
-    except PermissionDenied:
-        if action not in SIDE_ACTIONS:
-            raise
-        dossier = _locked(code)
-        side = set(
-            CoordinationRequest.objects.filter(
-                dossier=dossier, answered_at__isnull=True
-            ).values_list("agency_id", flat=True)
-        ) | set(
-            LinkedLeg.objects.filter(dossier=dossier, done_at__isnull=True).values_list(
-                "agency_id", flat=True
-            )
-        )
-        if not side & jurisdiction_for(user=by).actionable:
-            raise
-        return dossier
+    return dossier_get_for_action(user=by, code=code, action=action, for_update=True)
 
 
 # --- per-action handlers ---------------------------------------------------------------------
@@ -1583,6 +1682,75 @@ def _do_resubmit(ctx: _Ctx, *, note: str = "") -> _Result:
     return _Result(note=request.sent_note, data={"supplement_request": request.pk})
 
 
+def supplement_editable_fields(request: SupplementRequest) -> list[str]:
+    """The e-form fields the one-stop asked to correct: items given as ``{"field": name}``."""
+    return [
+        str(item["field"])
+        for item in request.items or []
+        if isinstance(item, dict) and item.get("field")
+    ]
+
+
+def _do_send_supplement(
+    ctx: _Ctx,
+    *,
+    note: str = "",
+    upload_ids: Sequence[Any] = (),
+    form_changes: Mapping[str, Any] | None = None,
+) -> _Result:
+    """T13, first half: the owner sends the supplement online (see :func:`dossier_supplement_send`).
+
+    The status and the paused clock stay; the open request is marked sent.
+    ``upload_ids`` are the owner's temporary uploads, attached as documents of
+    kind SUPPLEMENT. ``form_changes`` may only touch the fields the request
+    names (``{"field": …}`` items); the whole declaration is validated again
+    against the e-form it was filed with, and the event names what changed.
+    """
+    request = _open_supplement(ctx.dossier)
+    assert request is not None
+    if not note.strip() and not upload_ids and not form_changes:
+        raise ValidationError(
+            {"note": _("Hãy đính kèm giấy tờ bổ sung, sửa nội dung được yêu cầu hoặc ghi chú.")}
+        )
+    data: dict[str, Any] = {"supplement_request": request.pk}
+    if form_changes:
+        allowed = set(supplement_editable_fields(request))
+        refused = sorted(set(form_changes) - allowed)
+        if refused:
+            raise ValidationError(
+                {
+                    f"form_changes.{name}": _(
+                        "Cơ quan không yêu cầu sửa nội dung này;"
+                        " chỉ sửa được nội dung được yêu cầu."
+                    )
+                    for name in refused
+                }
+            )
+        form = DossierFormData.objects.select_for_update().filter(dossier=ctx.dossier).first()
+        if form is None:
+            raise ValidationError({"form_changes": _("Hồ sơ này không có tờ khai điện tử.")})
+        merged = {**form.data, **form_changes}
+        cleaned, errors = eform_validate(form.definition, merged)
+        if errors:
+            raise ValidationError({f"form_changes.{k}": v for k, v in errors.items()})
+        form.data = cleaned
+        form.save(update_fields=["data"])
+        data["changed_fields"] = sorted(form_changes)
+    documents = _attach_documents(
+        ctx,
+        upload_ids=upload_ids,
+        kind=DocumentKind.SUPPLEMENT,
+        name=_("Giấy tờ bổ sung"),
+        field_name="upload_ids",
+    )
+    if documents:
+        data["documents"] = documents
+    request.sent_at = ctx.now
+    request.sent_note = note.strip()
+    request.save(update_fields=["sent_at", "sent_note"])
+    return _Result(note=request.sent_note, data=data)
+
+
 def _do_assign(ctx: _Ctx, *, handler: User, note: str = "") -> _Result:
     """T8: a leader assigns the current step to an officer of the competent agency.
 
@@ -1694,11 +1862,60 @@ def _finish(ctx: _Ctx) -> dict[str, Any]:
     return data
 
 
-def _do_issue_result(ctx: _Ctx, *, note: str = "", result: dict[str, Any] | None = None) -> _Result:
-    """T19: the result is signed and issued (NĐ 61 Art 20(5)); ``result`` holds its number etc."""
+def _attach_documents(
+    ctx: _Ctx, *, upload_ids: Sequence[Any], kind: DocumentKind, name: str, field_name: str
+) -> list[dict[str, Any]]:
+    """Attach the actor's temporary uploads to the dossier; what the event records of each."""
+    documents = []
+    for index, upload_id in enumerate(upload_ids):
+        try:
+            document = upload_attach(
+                upload_id=uuid.UUID(str(upload_id)),
+                dossier=ctx.dossier,
+                name=name,
+                user=ctx.by,
+                kind=kind,
+            )
+        except (UploadRejected, ValueError) as error:
+            message = error.messages[0] if isinstance(error, UploadRejected) else str(error)
+            raise ValidationError({f"{field_name}.{index}": message}) from error
+        documents.append(
+            {"id": document.pk, "name": document.original_name, "sha256": document.sha256}
+        )
+    return documents
+
+
+def _do_issue_result(
+    ctx: _Ctx,
+    *,
+    note: str = "",
+    result: dict[str, Any] | None = None,
+    upload_ids: Sequence[Any] = (),
+) -> _Result:
+    """T19: the result is signed and issued (NĐ 61 Art 20(5)); ``result`` holds its number etc.
+
+    ``upload_ids``: the electronic result (the signed file), attached as
+    documents of kind RESULT; a dossier whose result goes back electronically
+    needs one (checked again when it is returned).
+    """
+    mode = Delivery.objects.filter(dossier=ctx.dossier).values_list("mode", flat=True).first()
+    if mode == ReturnMode.ELECTRONIC and not upload_ids:
+        raise ValidationError(
+            {
+                "upload_ids": _(
+                    "Người nộp nhận kết quả bản điện tử: cần đính kèm tệp kết quả đã ký số."
+                )
+            }
+        )
     data = _finish(ctx)
     if result:
         data["result"] = result
+    title = str((result or {}).get("title") or "") or _("Kết quả giải quyết thủ tục hành chính")
+    documents = _attach_documents(
+        ctx, upload_ids=upload_ids, kind=DocumentKind.RESULT, name=title, field_name="upload_ids"
+    )
+    if documents:
+        data["documents"] = documents
     return _Result(note=note, data=data)
 
 
@@ -1812,9 +2029,36 @@ def _do_stop(ctx: _Ctx, *, reason: str) -> _Result:
 
 
 def _do_return_result(ctx: _Ctx, *, note: str = "") -> _Result:
-    """T20: the result is handed over where the dossier was received (NĐ 61 Art 20(2)–(4))."""
+    """T20: the result is handed over where the dossier was received (NĐ 61 Art 20(2)–(4)).
+
+    Returned electronically, the result files go to the owner's personal data
+    store (NĐ 45/2020 Art 9; QĐ 766 "shared to the citizen's store") when the
+    owner has an account; the citizen downloads them from "My dossiers".
+    """
     ctx.dossier.returned_at = ctx.now
-    return _Result(note=note)
+    data: dict[str, Any] = {}
+    mode = Delivery.objects.filter(dossier=ctx.dossier).values_list("mode", flat=True).first()
+    if mode == ReturnMode.ELECTRONIC:
+        results = list(
+            DossierDocument.objects.filter(dossier=ctx.dossier, kind=DocumentKind.RESULT)
+        )
+        if not results:
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: _(
+                        "Chưa có tệp kết quả điện tử để trả;"
+                        " hãy phát hành kết quả kèm tệp đã ký số."
+                    )
+                }
+            )
+        owner = Party.objects.filter(dossier=ctx.dossier, role=PartyRole.OWNER).first()
+        if owner is not None and owner.user is not None:
+            from motcua.datastore.services import store_add_issued_result
+
+            for document in results:
+                store_add_issued_result(user=owner.user, document=document)
+            data["stored_for_owner"] = [d.pk for d in results]
+    return _Result(note=note, data=data)
 
 
 HANDLERS: dict[EventAction, Callable[..., _Result]] = {
@@ -1844,5 +2088,6 @@ HANDLERS: dict[EventAction, Callable[..., _Result]] = {
     A.LINK_DONE: _do_link_done,
     A.ACCEPT_TRANSFER: _do_accept_transfer,
     A.RESUBMIT: _do_resubmit,
+    A.SEND_SUPPLEMENT: _do_send_supplement,
 }
 assert set(HANDLERS) == set(EDGES)

@@ -42,9 +42,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryD
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import numberformat, timezone
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.formats import get_format
 from django.utils.http import quote_etag, urlencode
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
@@ -52,6 +51,7 @@ from django.utils.translation import gettext as _
 from motcua.calendars.constants import DurationUnit
 from motcua.calendars.selectors import DuePreview, due_date_preview
 from motcua.core.durations import duration_text
+from motcua.core.numbers import money
 from motcua.organisations.constants import AgencyKind, UnitLevel
 from motcua.organisations.models import Agency, Counter
 from motcua.organisations.selectors import (
@@ -211,30 +211,6 @@ def public_catalogue_cache(
 # --- Presentation helpers ---------------------------------------------------------------------
 
 
-def _number(value: Decimal | int) -> str:
-    """5 → "5", 0.50 → "0,5", 8000 → "8.000" in Vietnamese ("8,000" in English).
-
-    Grouped by thousands whatever ``NUMBER_GROUPING`` says: Django's Vietnamese
-    formats leave it at 0, but amounts of money are written "200.000 đồng".
-    """
-    if isinstance(value, Decimal):
-        value = value.normalize()
-        if value == value.to_integral_value():
-            value = int(value)
-    return numberformat.format(
-        value,
-        str(get_format("DECIMAL_SEPARATOR")),
-        grouping=3,
-        thousand_sep=str(get_format("THOUSAND_SEPARATOR")),
-        force_grouping=True,
-    )
-
-
-def money(amount: int) -> str:
-    """8000 → "8.000 đồng" (integer đồng, conventions §5)."""
-    return _("%(amount)s đồng") % {"amount": _number(amount)}
-
-
 def _has_own_online_time(variant: ProcedureVariant) -> bool:
     return variant.online_duration is not None or bool(variant.online_duration_unit)
 
@@ -345,7 +321,7 @@ class Pager:
         return min(self.number * PAGE_SIZE, self.total)
 
 
-def _page_number(request: HttpRequest) -> int:
+def _pagenumber_text(request: HttpRequest) -> int:
     try:
         number = int(request.GET.get("page", "1"))
     except ValueError:
@@ -492,7 +468,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET, facets=facets, agencies=agencies)
     filters = form.filters()
     query = filters.get("q", "")
-    number = _page_number(request)
+    number = _pagenumber_text(request)
     page = procedure_search(
         query=query,
         field_code=filters.get("field"),
@@ -909,7 +885,7 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     if agency is None:
         return _not_found(request, code=code, kind="agency")
-    number = _page_number(request)
+    number = _pagenumber_text(request)
     page = procedure_search(agency_code=code, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
     counters = [
         (counter, [field_name(f) for f in counter.fields.all()])

@@ -7,8 +7,11 @@ someone's behalf). Lists run a fixed number of queries whatever their length.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -28,8 +31,10 @@ from motcua.dossiers.models import (
     DossierFee,
     Party,
     SupplementRequest,
+    TemporaryUpload,
 )
 from motcua.procedures.constants import FeeCollection
+from motcua.procedures.eforms import EformForm, eform_form_class
 
 FINISHED = frozenset({S.REFUSED, S.WITHDRAWN, S.STOPPED, S.RESOLVED, S.RETURNED})
 
@@ -253,3 +258,72 @@ def public_lookup(*, code: str, key: str = "", identity_number: str = "") -> Dos
     if owner_identity and secrets.compare_digest(owner_identity, identity_number.strip()):
         return dossier
     return None
+
+
+# --- answering a supplement request online (gh-5 item 7) ------------------------------------
+
+
+def open_supplement_for(*, dossier: Dossier, user: User) -> SupplementRequest | None:
+    """The request waiting for this owner's answer, if the engine lets them send it now."""
+    from motcua.dossiers.services import dossier_allowed_actions
+
+    if dossier.status != S.AWAITING_SUPPLEMENT:
+        return None
+    if EventAction.SEND_SUPPLEMENT not in dossier_allowed_actions(dossier=dossier, user=user):
+        return None
+    return next((r for r in dossier.supplement_requests.all() if r.sent_at is None), None)
+
+
+def supplement_items(request: SupplementRequest) -> list[dict[str, str]]:
+    """The request's items as the citizen reads them: what, and a note."""
+    rows = []
+    for item in request.items or []:
+        if isinstance(item, dict):
+            rows.append(
+                {
+                    "name": str(item.get("name", "")),
+                    "note": str(item.get("note", "")),
+                    "field": str(item.get("field", "")),
+                }
+            )
+        else:
+            rows.append({"name": str(item), "note": "", "field": ""})
+    return rows
+
+
+def supplement_fields_form(
+    *, dossier: Dossier, supplement: SupplementRequest, data: Mapping[str, Any] | None
+) -> EformForm | None:
+    """The e-form reduced to the fields the request asks to correct, showing today's values."""
+    from motcua.dossiers.models import DossierFormData
+    from motcua.dossiers.services import supplement_editable_fields
+
+    names = supplement_editable_fields(supplement)
+    if not names:
+        return None
+    form_data = DossierFormData.objects.filter(dossier=dossier).first()
+    if form_data is None or not form_data.definition:
+        return None
+    definition = form_data.definition
+    asked = {k: v for k, v in definition["properties"].items() if k in names}
+    if not asked:
+        return None
+    reduced = {
+        **definition,
+        "properties": asked,
+        "required": [n for n in definition.get("required", []) if n in asked],
+    }
+    return eform_form_class(reduced)(data=data, initial=form_data.data)
+
+
+def kept_uploads(*, user: User, ids: list[str]) -> list[TemporaryUpload]:
+    """Files this user uploaded on the page before and that are not attached anywhere yet."""
+    valid = []
+    for value in ids:
+        try:
+            valid.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    return list(
+        TemporaryUpload.objects.filter(pk__in=valid, uploaded_by=user, attached_at__isnull=True)
+    )

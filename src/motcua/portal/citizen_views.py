@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.accounts.models import User
-from motcua.dossiers.constants import DossierStatus, PartyRole
+from motcua.dossiers.constants import DossierStatus, EventAction, PartyRole
+from motcua.dossiers.services import (
+    TransitionRefused,
+    dossier_act,
+    dossier_allowed_actions,
+    dossier_supplement_send,
+)
+from motcua.dossiers.uploads import UploadRejected, upload_store
 
 from . import citizen, filing
 from .filing_views import citizen_required
@@ -65,6 +76,8 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
         "time_left": citizen.time_left(dossier=dossier),
         "extension": getattr(dossier, "extension", None),
         "delivery": getattr(dossier, "delivery", None),
+        "can_withdraw": EventAction.WITHDRAW
+        in dossier_allowed_actions(dossier=dossier, user=request.user),
         "open_supplement": open_supplement
         if dossier.status == DossierStatus.AWAITING_SUPPLEMENT
         else None,
@@ -123,3 +136,96 @@ def lookup(request: HttpRequest) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"  # the key is in the URL
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@citizen_required
+def my_supplement(request: HttpRequest, code: str) -> HttpResponse:
+    """Answer the open supplement request online (gh-5 item 7).
+
+    Only what was asked is editable: the e-form fields the request names and
+    new files; the rest of the dossier stays as filed. Files accepted before a
+    refusal elsewhere on the page are kept (hidden ids), so only the refused
+    one is chosen again; typed values and the note are kept too.
+    """
+    assert isinstance(request.user, User)
+    user = request.user
+    dossier = citizen.my_dossier_get(user=user, code=code)
+    if dossier is None:
+        raise Http404(code)
+    supplement = citizen.open_supplement_for(dossier=dossier, user=user)
+    if supplement is None:
+        messages.info(request, _("Hồ sơ này hiện không có yêu cầu bổ sung nào chờ bạn."))
+        return redirect("portal:my-dossier", code=code)
+    fields_form = citizen.supplement_fields_form(
+        dossier=dossier, supplement=supplement, data=request.POST or None
+    )
+    kept = citizen.kept_uploads(user=user, ids=request.POST.getlist("kept"))
+    errors: dict[str, str] = {}
+    note = request.POST.get("note", "")
+    if request.method == "POST":
+        for key in request.FILES:
+            file = request.FILES.get(key)
+            if file is None:
+                continue
+            try:
+                kept.append(upload_store(file=file, user=user))
+            except UploadRejected as error:
+                errors[key] = error.messages[0]
+        fields_ok = fields_form is None or fields_form.is_valid()
+        if not errors and fields_ok:
+            try:
+                dossier_supplement_send(
+                    by=user,
+                    code=code,
+                    note=note,
+                    upload_ids=[u.pk for u in kept],
+                    form_changes=fields_form.cleaned_json() if fields_form is not None else None,
+                )
+            except ValidationError as error:
+                errors["__all__"] = " ".join(error.messages)
+            except TransitionRefused:
+                messages.error(request, _("Yêu cầu bổ sung này không còn chờ bạn trả lời."))
+                return redirect("portal:my-dossier", code=code)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Đã gửi hồ sơ bổ sung. Bộ phận một cửa sẽ kiểm tra và tính lại thời hạn"
+                        " khi xác nhận đủ."
+                    ),
+                )
+                return redirect("portal:my-dossier", code=code)
+    context = {
+        "dossier": dossier,
+        "supplement": supplement,
+        "items": citizen.supplement_items(supplement),
+        "fields_form": fields_form,
+        "kept": kept,
+        "errors": errors,
+        "note": note,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "portal/citizen/supplement.html", context, status=status)
+
+
+@require_POST
+@citizen_required
+def my_withdrawal(request: HttpRequest, code: str) -> HttpResponse:
+    """The citizen withdraws the dossier (NĐ 61 Art 18(5)) while the engine allows it."""
+    assert isinstance(request.user, User)
+    reason = request.POST.get("reason", "").strip()
+    if not reason:
+        messages.error(request, _("Hãy ghi lý do rút hồ sơ."))
+        return redirect("portal:my-dossier", code=code)
+    try:
+        dossier_act(code=code, action=EventAction.WITHDRAW, by=request.user, reason=reason)
+    except TransitionRefused:
+        messages.error(request, _("Hồ sơ ở trạng thái này không rút được nữa."))
+    except (PermissionDenied, Http404):
+        raise Http404(code) from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã rút hồ sơ. Cơ quan sẽ trả lại giấy tờ bản chính (nếu có)."))
+    return redirect("portal:my-dossier", code=code)

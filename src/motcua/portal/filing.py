@@ -34,6 +34,9 @@ from motcua.dossiers.uploads import UploadRejected, upload_attach, upload_store
 from motcua.organisations.constants import AgencyKind
 from motcua.organisations.models import AdminUnit, Agency
 from motcua.organisations.selectors import agency_list
+from motcua.payments.registry import ProviderUnavailable, provider_get, provider_list
+from motcua.payments.selectors import DraftFees, fees_blocking_submission
+from motcua.payments.services import payment_start, payments_attach_draft
 from motcua.procedures.constants import FeeCollection, OnlineMode
 from motcua.procedures.eforms import eform_form_class, eform_locked_fields, eform_prefill
 from motcua.procedures.models import (
@@ -44,7 +47,7 @@ from motcua.procedures.models import (
 )
 from motcua.procedures.selectors import procedure_version_get_current
 
-from .models import DraftAttachment, FilingStep, OnlineDraft, PaymentChoice
+from .models import DraftAttachment, FilingStep, OnlineDraft
 
 STEP_ORDER = list(FilingStep)
 
@@ -207,6 +210,36 @@ def draft_upfront_total(draft: OnlineDraft) -> int:
     return sum(line.amount or 0 for line in draft_fees(draft) if line.upfront)
 
 
+def draft_fee_subject(draft: OnlineDraft) -> DraftFees | None:
+    """The draft as the payments app sees it before it is a dossier (the draft id as reference)."""
+    if draft.variant_id is None:
+        return None
+    return DraftFees(variant_id=draft.variant_id, draft_ref=str(draft.pk))
+
+
+def draft_unpaid(draft: OnlineDraft) -> int:
+    """Upfront fees still blocking the submission: not paid, and no pay-later choice made."""
+    subject = draft_fee_subject(draft)
+    if subject is None:
+        return 0
+    return sum(fee.amount for fee in fees_blocking_submission(subject))
+
+
+def payment_options() -> list[tuple[str, str]]:
+    """The payment providers offered to citizens, as (key, label)."""
+    return [(p.key, str(p.label)) for p in provider_list()]
+
+
+def draft_pays_online(draft: OnlineDraft) -> bool:
+    """The citizen chose a gateway that must confirm the payment before submission."""
+    if not draft.payment_choice:
+        return False
+    try:
+        return not provider_get(draft.payment_choice).settles_later
+    except ProviderUnavailable:
+        return False
+
+
 def draft_expected_due(draft: OnlineDraft, *, at: dt.datetime | None = None) -> dt.datetime | None:
     """The appointment the citizen would get if the one-stop accepted the dossier at ``at``."""
     if draft.variant is None:
@@ -281,8 +314,16 @@ def draft_problems(draft: OnlineDraft) -> list[Problem]:
         problems.append(Problem(FilingStep.DELIVERY, _("Chưa chọn hình thức nhận kết quả.")))
     elif draft.return_mode == ReturnMode.POSTAL and not draft.delivery_address.strip():
         problems.append(Problem(FilingStep.DELIVERY, _("Chưa nhập địa chỉ nhận kết quả.")))
-    if draft_upfront_total(draft) and not draft.payment_choice:
-        problems.append(Problem(FilingStep.DELIVERY, _("Chưa chọn cách nộp phí, lệ phí.")))
+    if draft_upfront_total(draft):
+        if draft.payment_choice not in dict(payment_options()):
+            problems.append(Problem(FilingStep.DELIVERY, _("Chưa chọn cách nộp phí, lệ phí.")))
+        elif draft_pays_online(draft) and draft_unpaid(draft):
+            problems.append(
+                Problem(
+                    FilingStep.REVIEW,
+                    _("Chưa thanh toán phí, lệ phí trực tuyến; bấm “Thanh toán” ở dưới."),
+                )
+            )
     return problems
 
 
@@ -446,9 +487,10 @@ def draft_set_delivery(
             "Cần địa chỉ nhận kết quả qua bưu chính: số nhà, đường, phường/xã."
         )
     if draft_upfront_total(draft):
-        if payment_choice not in PaymentChoice.values:
+        offered = dict(payment_options())
+        if payment_choice not in offered:
             errors["payment_choice"] = _("Hãy chọn cách nộp phí, lệ phí.")
-        draft.payment_choice = payment_choice if payment_choice in PaymentChoice.values else ""
+        draft.payment_choice = payment_choice if payment_choice in offered else ""
     else:
         draft.payment_choice = ""
     draft.return_mode = return_mode if return_mode in ReturnMode.values else ""
@@ -495,7 +537,29 @@ class NotReady(Exception):
         self.problems = problems
 
 
-def draft_submit(*, draft_id: Any, user: User) -> Dossier:
+def draft_pay_start(*, draft: OnlineDraft, return_url: str, next_url: str, client_ip: str) -> str:
+    """Open the online payment of the draft's upfront fees; the gateway URL to send the browser.
+
+    A pending payment of the same draft is cancelled first (the citizen came
+    back and pays again). The payment is linked to the dossier at submission.
+    """
+    _editable(draft)
+    subject = draft_fee_subject(draft)
+    if subject is None or not draft_pays_online(draft):
+        raise ValidationError(_("Bản khai này không thanh toán trực tuyến."))
+    started = payment_start(
+        subject=subject,
+        provider=draft.payment_choice,
+        return_url=return_url,
+        by=draft.user,
+        client_ip=client_ip,
+        next_url=next_url,
+        replace_pending=True,
+    )
+    return started.result.redirect_url or ""
+
+
+def draft_submit(*, draft_id: Any, user: User, return_url: str = "") -> Dossier:
     """Hand the draft to the dossier engine; the same draft never makes two dossiers.
 
     The draft row is locked, so two concurrent clicks serialise: the second
@@ -521,6 +585,12 @@ def draft_submit(*, draft_id: Any, user: User) -> Dossier:
             raise NotReady(problems)
         assert draft.variant is not None
         assert draft.agency is not None
+        subject = draft_fee_subject(draft)
+        if subject is not None and draft.payment_choice and fees_blocking_submission(subject):
+            # Pay at the counter or by transfer: a pending payment a collector settles later.
+            payment_start(
+                subject=subject, provider=draft.payment_choice, return_url=return_url, by=user
+            )
         owner, submitter = _owner_data(draft)
         dossier = dossier_receive(
             by=user,
@@ -555,6 +625,7 @@ def draft_submit(*, draft_id: Any, user: User) -> Dossier:
                 component=attachment.component,
                 user=user,
             )
+        payments_attach_draft(draft_ref=str(draft.pk), dossier=dossier)
         draft.dossier = dossier
         draft.save(update_fields=["dossier", "updated_at"])
     return dossier

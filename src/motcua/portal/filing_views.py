@@ -29,6 +29,8 @@ from motcua.accounts.constants import UserKind
 from motcua.accounts.models import User
 from motcua.dossiers.constants import ReturnMode
 from motcua.dossiers.uploads import UploadRejected
+from motcua.payments.registry import ProviderUnavailable, payment_providers
+from motcua.payments.selectors import payment_list_for_dossier
 
 from . import filing
 from .forms_filing import DeliveryForm, OwnerForm
@@ -297,7 +299,9 @@ def _delivery_step(
     upfront = filing.draft_upfront_total(draft)
     postal = draft.procedure_version.postal_allowed
     if data is not None:
-        form = DeliveryForm(data, postal=postal, fees=bool(upfront))
+        form = DeliveryForm(
+            data, postal=postal, fees=bool(upfront), payment_options=filing.payment_options()
+        )
     else:
         form = DeliveryForm(
             initial={
@@ -307,6 +311,7 @@ def _delivery_step(
             },
             postal=postal,
             fees=bool(upfront),
+            payment_options=filing.payment_options(),
         )
     if request.method == "POST" and data is not None:
         form.is_valid()
@@ -370,6 +375,8 @@ def _render_review(
         upfront=filing.draft_upfront_total(draft),
         expected_due=filing.draft_expected_due(draft),
         problems=problems if problems is not None else filing.draft_problems(draft),
+        pay_online=filing.draft_pays_online(draft) and bool(filing.draft_unpaid(draft)),
+        unpaid=filing.draft_unpaid(draft),
         engine_errors=engine_errors or [],
         owner=draft.owner if draft.on_behalf else None,
     )
@@ -446,10 +453,40 @@ def filing_submit(request: HttpRequest, draft_id: Any) -> HttpResponse:
     return _submit(request, draft_id)
 
 
+@require_POST
+@citizen_required
+def filing_pay(request: HttpRequest, draft_id: Any) -> HttpResponse:
+    """Pay the draft's upfront fees online; the gateway comes back to the review step."""
+    draft = _draft(request, draft_id)
+    review = _step_url(draft, FilingStep.REVIEW)
+    try:
+        url = filing.draft_pay_start(
+            draft=draft,
+            return_url=request.build_absolute_uri(
+                reverse("payments:return", args=[draft.payment_choice])
+            ),
+            next_url=review,
+            client_ip=request.META.get("REMOTE_ADDR", ""),
+        )
+    except (ValidationError, ProviderUnavailable) as error:
+        messages.error(
+            request,
+            " ".join(error.messages)
+            if isinstance(error, ValidationError)
+            else _("Hình thức thanh toán này hiện không dùng được; hãy chọn cách khác."),
+        )
+        return redirect(review)
+    return redirect(url or review)
+
+
 def _submit(request: HttpRequest, draft_id: Any) -> HttpResponse:
     assert isinstance(request.user, User)
     try:
-        filing.draft_submit(draft_id=draft_id, user=request.user)
+        filing.draft_submit(
+            draft_id=draft_id,
+            user=request.user,
+            return_url=request.build_absolute_uri(reverse("portal:my-dossiers")),
+        )
     except PermissionDenied as error:
         raise Http404(_("Không tìm thấy bản khai hồ sơ này trong tài khoản của bạn.")) from error
     except filing.NotReady as error:
@@ -474,6 +511,10 @@ def filing_done(request: HttpRequest, draft_id: Any) -> HttpResponse:
         + urlencode({"code": dossier.code, "key": dossier.lookup_key})
     )
     context = {
+        "payments": [
+            {"payment": p, "label": _provider_label(p.provider)}
+            for p in payment_list_for_dossier(dossier=dossier)
+        ],
         "draft": draft,
         "dossier": dossier,
         "version": draft.procedure_version,
@@ -482,6 +523,12 @@ def filing_done(request: HttpRequest, draft_id: Any) -> HttpResponse:
         "email": request.user.email if isinstance(request.user, User) else "",
     }
     return render(request, "portal/filing/done.html", context)
+
+
+def _provider_label(key: str) -> str:
+    if key not in payment_providers:
+        return key
+    return str(payment_providers[key].label)
 
 
 @require_POST

@@ -11,8 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from motcua.accounts.validators import validate_cccd, validate_tax_code
 from motcua.dossiers.constants import PartyKind, ReturnMode
 
-from .models import PaymentChoice
-
 
 class OwnerForm(forms.Form):
     """The owner of the dossier when the signed-in citizen files on someone's behalf."""
@@ -89,13 +87,21 @@ class DeliveryForm(forms.Form):
     )
     payment_choice = forms.ChoiceField(
         label=_("Nộp phí, lệ phí"),
-        choices=PaymentChoice.choices,
+        choices=[],
         widget=forms.RadioSelect,
         required=False,
     )
 
-    def __init__(self, *args: Any, postal: bool, fees: bool, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        postal: bool,
+        fees: bool,
+        payment_options: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["payment_choice"].choices = payment_options or []  # type: ignore[attr-defined]
         if not postal:
             self.fields["return_mode"].choices = [  # type: ignore[attr-defined]
                 c for c in ReturnMode.choices if c[0] != ReturnMode.POSTAL

@@ -28,13 +28,6 @@ class FilingStep(models.TextChoices):
     REVIEW = "xem-lai", _("Xem lại và nộp")
 
 
-class PaymentChoice(models.TextChoices):
-    """How the citizen will pay the fees collected at submission (gh-5 item 5)."""
-
-    ONLINE = "online", _("Thanh toán trực tuyến")
-    COUNTER = "counter", _("Nộp tại quầy khi đến nhận kết quả")
-
-
 class OnlineDraft(models.Model):
     """An online dossier being filled in by a citizen; at most one dossier comes of it."""
 
@@ -98,10 +91,9 @@ class OnlineDraft(models.Model):
     )
     payment_choice = models.CharField(
         _("cách nộp phí"),
-        max_length=16,
-        choices=PaymentChoice,
+        max_length=32,
         blank=True,
-        help_text=_("Thanh toán trực tuyến hoặc tại quầy."),
+        help_text=_("Hình thức thanh toán đã chọn (mã nhà cung cấp thanh toán)."),
     )
     reached = models.CharField(
         _("bước đã tới"),

@@ -39,6 +39,11 @@ urlpatterns = [
         name="filing-submit",
     ),
     path(
+        "ho-so-cua-toi/ban-khai/<uuid:draft_id>/thanh-toan/",
+        filing_views.filing_pay,
+        name="filing-pay",
+    ),
+    path(
         "ho-so-cua-toi/ban-khai/<uuid:draft_id>/xoa/",
         filing_views.filing_delete,
         name="filing-delete",
@@ -59,6 +64,8 @@ urlpatterns = [
         name="filing-step",
     ),
     path("ho-so-cua-toi/<str:code>/", citizen_views.my_dossier, name="my-dossier"),
+    path("ho-so-cua-toi/<str:code>/bo-sung/", citizen_views.my_supplement, name="my-supplement"),
+    path("ho-so-cua-toi/<str:code>/rut/", citizen_views.my_withdrawal, name="my-withdrawal"),
     path(
         "ho-so-cua-toi/<str:code>/giay-to/<int:document_id>/",
         citizen_views.my_document,

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .constants import StepAction
+from .constants import StepAction, UploadFileType
 from .models import (
     ComponentSpec,
     FeeRule,
@@ -179,8 +179,37 @@ class ProcedureVersionAdmin(DraftOnlyMixin, admin.ModelAdmin[ProcedureVersion]):
         )
 
 
+class ComponentForm(forms.ModelForm[ComponentSpec]):
+    upload_types = forms.MultipleChoiceField(
+        label=gettext_lazy("Loại tệp được nhận"),
+        choices=UploadFileType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=gettext_lazy("Không chọn: nhận mọi loại tệp hệ thống cho phép."),
+    )
+
+    class Meta:
+        model = ComponentSpec
+        fields = [
+            "order",
+            "code",
+            "name",
+            "required",
+            "condition_text",
+            "originals",
+            "certified_copies",
+            "copies",
+            "template_file",
+            "replaced_by_eform",
+            "replaced_by_database",
+            "upload_max_mb",
+            "upload_types",
+        ]
+
+
 class ComponentInline(DraftOnlyMixin, admin.TabularInline[ComponentSpec, ProcedureVariant]):
     model = ComponentSpec
+    form = ComponentForm
     extra = 0
 
     def _version_of(self, obj: Any) -> ProcedureVersion | None:

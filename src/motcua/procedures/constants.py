@@ -57,3 +57,19 @@ class StepNotification(models.TextChoices):
     APPLICANT = "applicant", _("Báo người nộp hồ sơ")
     HANDLER = "handler", _("Báo cán bộ xử lý bước")
     BOTH = "both", _("Báo cả người nộp và cán bộ xử lý")
+
+
+class UploadFileType(models.TextChoices):
+    """File types a component may be limited to; the keys of the upload allow-list.
+
+    ``motcua.dossiers.uploads`` checks each type by extension and content; a
+    test keeps the two lists equal.
+    """
+
+    PDF = "pdf", "PDF"
+    JPEG = "jpeg", "JPEG"
+    PNG = "png", "PNG"
+    TIFF = "tiff", "TIFF"
+    DOCX = "docx", "DOCX"
+    XLSX = "xlsx", "XLSX"
+    ODT = "odt", "ODT"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -26,8 +27,13 @@ from .constants import (
     FeeKind,
     OnlineMode,
     StepNotification,
+    UploadFileType,
     VersionStatus,
 )
+
+# Per-procedure upload limits are in megabytes of 1024 × 1024 bytes, like the
+# messages that quote them; at least 0.01 MB (about 10 KB).
+UPLOAD_MB_MIN = Decimal("0.01")
 
 
 class ProcedureField(models.Model):
@@ -203,6 +209,18 @@ class ProcedureVersion(models.Model):
         default=False,
         help_text=_(
             "Thủ tục giải quyết trên hệ thống tập trung của bộ, ngành (NĐ 224/2026 Điều 15)."
+        ),
+    )
+    upload_max_mb = models.DecimalField(
+        _("dung lượng tối đa mỗi tệp (MB)"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(UPLOAD_MB_MIN)],
+        help_text=_(
+            "Giới hạn mặc định cho mỗi tệp đính kèm của thủ tục; thành phần hồ sơ có thể đặt"
+            " giới hạn riêng. Để trống: theo giới hạn chung của hệ thống."
         ),
     )
     keywords = models.TextField(
@@ -402,6 +420,27 @@ class ProcedureVariant(models.Model):
         return self.name
 
 
+def validate_upload_types(value: object) -> None:
+    """A list of distinct ``UploadFileType`` keys (empty = every allowed type).
+
+    The error codes are our own: a code the field also knows ("invalid",
+    "invalid_choice") would have Django replace the message with its generic one.
+    """
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValidationError(_("Phải là danh sách loại tệp."), code="upload_types_not_list")
+    unknown = [v for v in value if v not in UploadFileType.values]
+    if unknown:
+        raise ValidationError(
+            _("Loại tệp không hợp lệ: %(types)s. Chỉ chọn trong: %(allowed)s.")
+            % {"types": ", ".join(unknown), "allowed": ", ".join(UploadFileType.values)},
+            code="upload_types_unknown",
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError(
+            _("Mỗi loại tệp chỉ được chọn một lần."), code="upload_types_repeated"
+        )
+
+
 class ComponentSpec(models.Model):
     """A required component (thành phần hồ sơ) of a variant (domain.md §4.2)."""
 
@@ -452,6 +491,24 @@ class ComponentSpec(models.Model):
         max_length=60,
         blank=True,
         help_text=_("CSDL thay thế giấy tờ này (dân cư, hộ tịch…); không được yêu cầu nộp."),
+    )
+    upload_max_mb = models.DecimalField(
+        _("dung lượng tối đa mỗi tệp (MB)"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(UPLOAD_MB_MIN)],
+        help_text=_("Để trống: theo giới hạn của thủ tục, nếu không có thì của hệ thống."),
+    )
+    upload_types = models.JSONField(
+        _("loại tệp được nhận"),
+        default=list,
+        blank=True,
+        validators=[validate_upload_types],
+        help_text=_(
+            "Ví dụ chỉ nhận PDF cho bản vẽ. Để trống: nhận mọi loại tệp hệ thống cho phép."
+        ),
     )
 
     class Meta:

@@ -71,6 +71,7 @@ from .constants import (
     OnlineMode,
     StepAction,
     StepNotification,
+    UploadFileType,
     VersionStatus,
 )
 from .models import (
@@ -280,8 +281,9 @@ def _version_content(version: ProcedureVersion, *, content: bool) -> Doc:
         "handled_externally": version.handled_externally,
         "keywords": version.keywords,
         "unverified_note": version.unverified_note,
-        # Optional key, written only when set (documents without it stay valid).
+        # Optional keys, written only when set (documents without them stay valid).
         **({"supplement_rule": version.supplement_rule} if version.supplement_rule else {}),
+        **_upload_limits_doc(version.upload_max_mb, []),
         "variants": [_variant_doc(v, content=content) for v in version.variants.all()],
     }
 
@@ -311,6 +313,7 @@ def _variant_doc(variant: ProcedureVariant, *, content: bool) -> Doc:
                 "replaced_by_eform": c.replaced_by_eform,
                 "replaced_by_database": c.replaced_by_database,
                 "template_file": _file_doc(c.template_file, content=content),
+                **_upload_limits_doc(c.upload_max_mb, c.upload_types),
             }
             for c in variant.components.all()
         ],
@@ -365,6 +368,27 @@ def _offering_doc(offering: ProcedureOffering) -> Doc:
         "online_open": offering.online_open,
         "is_active": offering.is_active,
     }
+
+
+def _upload_limits_doc(max_mb: Decimal | None, types: Sequence[str]) -> Doc:
+    """The optional upload-limit keys (gh-4 item 2), present only when set."""
+    return {
+        **({"upload_max_mb": _decimal_text(max_mb)} if max_mb is not None else {}),
+        **({"upload_types": list(types)} if types else {}),
+    }
+
+
+def _normalise_upload_limits(
+    check: _Checker, data: Mapping[str, Any], path: str, *, types: bool
+) -> Doc:
+    """``upload_max_mb`` (> 0, two decimals) and, for components, ``upload_types``."""
+    max_mb = check.decimal(data, "upload_max_mb", path)
+    if max_mb is not None and Decimal(max_mb) <= 0:
+        check.add(f"{path}.upload_max_mb", _("phải lớn hơn 0"))
+    upload_types = (
+        check.string_list(data, "upload_types", path, UploadFileType.values) if types else []
+    )
+    return _upload_limits_doc(_decimal(max_mb), upload_types)
 
 
 def _decimal_text(value: Decimal | None) -> str | None:
@@ -747,6 +771,8 @@ def _normalise_version(
         "unverified_note": text(data, "unverified_note", path),
         # Optional: the D6 rule of this procedure; absent or "" = the installation's.
         **({"supplement_rule": supplement_rule} if supplement_rule else {}),
+        # Optional: the default maximum size of each uploaded file.
+        **_normalise_upload_limits(check, data, path, types=False),
         "variants": variants,
     }
 
@@ -795,6 +821,8 @@ def _normalise_variant(
                 "template_file": _normalise_file(
                     check, c.get("template_file"), f"{c_path}.template_file", files
                 ),
+                # Optional: this component's maximum file size and accepted types.
+                **_normalise_upload_limits(check, c, c_path, types=True),
             }
         )
     components.sort(key=lambda c: c["order"])
@@ -1196,9 +1224,11 @@ class _Importer:
     ) -> None:
         """Write a draft's content; its variants are replaced whole when they differ."""
         scalars = {
-            "supplement_rule": "",  # optional key: absent means blank
+            "supplement_rule": "",  # optional keys: absent means blank
+            "upload_max_mb": None,
             **{k: v for k, v in content.items() if k not in ("field", "variants")},
         }
+        scalars["upload_max_mb"] = _decimal(scalars["upload_max_mb"])
         assign_changed(version, {**scalars, "field": self.fields[content["field"]]})
         if not self.clean(version, path, exclude=["procedure"]):
             return
@@ -1233,10 +1263,10 @@ class _Importer:
         variant.save()
         components = []
         for index, c in enumerate(row["components"]):
+            values = {k: v for k, v in c.items() if k != "template_file"}
+            values["upload_max_mb"] = _decimal(values.get("upload_max_mb"))
             component = ComponentSpec(
-                variant=variant,
-                **{k: v for k, v in c.items() if k != "template_file"},
-                template_file=self.store(c["template_file"]),
+                variant=variant, **values, template_file=self.store(c["template_file"])
             )
             if self.clean(component, f"{path}.components[{index}]", exclude=["variant"]):
                 components.append(component)

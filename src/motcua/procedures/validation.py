@@ -9,14 +9,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from motcua.calendars.constants import DurationUnit
 
 from .constants import OnlineMode, StepAction
-from .models import ProcedureVariant, ProcedureVersion, WorkflowStep
+from .models import (
+    ComponentSpec,
+    ProcedureVariant,
+    ProcedureVersion,
+    WorkflowStep,
+    validate_upload_types,
+)
 
 HOURS_PER_WORKING_DAY = Decimal(8)
+MEGABYTE = 1024 * 1024
 
 
 def legal_hours(duration: Decimal | None, unit: str) -> Decimal | None:
@@ -78,6 +88,61 @@ def _hours(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+def _megabytes(value: Decimal) -> str:
+    """5 → “5”, 0.5 → “0,5” (two decimals at most)."""
+    value = value.quantize(Decimal("0.01"))
+    return number_format(int(value) if value == value.to_integral_value() else value.normalize())
+
+
+def upload_limit_mb(
+    *, version: ProcedureVersion, component: ComponentSpec | None = None
+) -> Decimal | None:
+    """The catalogue's maximum per file: the component's, else the version's; None = none.
+
+    The installation's ``MOTCUA_UPLOAD_MAX_BYTES`` applies on top of it
+    (``upload_max_bytes``). Megabytes of 1024 × 1024 bytes.
+    """
+    if component is not None and component.upload_max_mb is not None:
+        return component.upload_max_mb
+    return version.upload_max_mb
+
+
+def upload_max_bytes(*, version: ProcedureVersion, component: ComponentSpec | None = None) -> int:
+    """The largest file accepted for ``component`` (or any document) of ``version``, in bytes."""
+    system = int(settings.MOTCUA_UPLOAD_MAX_BYTES)
+    limit = upload_limit_mb(version=version, component=component)
+    return system if limit is None else min(system, int(limit * MEGABYTE))
+
+
+def upload_limit_problem(max_mb: Decimal | None) -> str | None:
+    """A catalogue limit above the installation's ``MOTCUA_UPLOAD_MAX_BYTES``, or None.
+
+    The installation refuses bigger files before the catalogue is consulted,
+    so publishing a larger limit would tell citizens something untrue.
+    """
+    system = settings.MOTCUA_UPLOAD_MAX_BYTES
+    if max_mb is None or max_mb * MEGABYTE <= system:
+        return None
+    return _(
+        "dung lượng tối đa %(limit)s MB lớn hơn giới hạn chung của hệ thống"
+        " (%(system)s MB, MOTCUA_UPLOAD_MAX_BYTES)."
+    ) % {"limit": _megabytes(max_mb), "system": _megabytes(Decimal(system) / MEGABYTE)}
+
+
+def component_problems(component: ComponentSpec) -> list[str]:
+    """Upload limits of one component (gh-4 item 2)."""
+    prefix = _("thành phần “%(name)s”: ") % {"name": component.name}
+    problems: list[str] = []
+    limit = upload_limit_problem(component.upload_max_mb)
+    if limit is not None:
+        problems.append(prefix + limit)
+    try:
+        validate_upload_types(component.upload_types)
+    except ValidationError as error:
+        problems += [prefix + message for message in error.messages]
+    return problems
+
+
 def variant_problems(variant: ProcedureVariant) -> list[str]:
     from .eforms import eform_definition_problems
 
@@ -89,8 +154,11 @@ def variant_problems(variant: ProcedureVariant) -> list[str]:
         problems.append(_("chưa có thời hạn giải quyết."))
     if bool(variant.online_duration is None) != bool(not variant.online_duration_unit):
         problems.append(_("thời hạn trực tuyến cần có cả số và đơn vị."))
-    if not list(variant.components.all()):
+    components = list(variant.components.all())
+    if not components:
         problems.append(_("chưa có thành phần hồ sơ."))
+    for component in components:
+        problems += component_problems(component)
     if not list(variant.fees.all()):
         problems.append(
             _("chưa khai báo phí, lệ phí (thêm một dòng “Không thu” nếu thủ tục không thu phí).")
@@ -114,6 +182,9 @@ def version_problems(version: ProcedureVersion) -> list[str]:
         problems.append(
             _("Thủ tục cung cấp trực tuyến một phần phải có lý do công khai (NĐ 224/2026 Điều 14).")
         )
+    limit = upload_limit_problem(version.upload_max_mb)
+    if limit is not None:
+        problems.append(_("Thủ tục có %(problem)s") % {"problem": limit})
     variants = list(version.variants.all())
     if not variants:
         problems.append(_("Chưa có trường hợp thủ tục nào."))

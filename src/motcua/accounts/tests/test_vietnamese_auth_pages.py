@@ -88,7 +88,7 @@ class VietnameseAuthPagesTests(TestCase):
             heading="Đăng nhập",
             shows=[
                 "Nếu bạn chưa có tài khoản, vui lòng",
-                'placeholder="Tên đăng nhập hoặc thư điện tử"',
+                'placeholder="Tên đăng nhập, thư điện tử hoặc số điện thoại"',
                 "Mật khẩu:",
                 'placeholder="Mật khẩu"',
                 "Quên mật khẩu?",

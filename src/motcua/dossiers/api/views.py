@@ -80,7 +80,12 @@ from motcua.dossiers.services import (
     dossier_allowed_actions,
     dossier_receive,
 )
-from motcua.dossiers.uploads import UploadRejected, upload_attach, upload_store
+from motcua.dossiers.uploads import (
+    UploadRejected,
+    UploadScanUnavailable,
+    upload_attach,
+    upload_store,
+)
 from motcua.organisations.models import Agency
 from motcua.organisations.selectors import agency_get_by_code
 from motcua.procedures.api.serializers import page_of
@@ -122,10 +127,11 @@ def _not_found(code: str) -> NotFound:
     return NotFound(_("Không tìm thấy hồ sơ có mã “%(code)s”.") % {"code": code})
 
 
-def _visible_dossier(*, user: User, code: str) -> Dossier:
-    """The dossier if ``user`` may see it; 404 for unknown *and* out-of-jurisdiction codes."""
+def _visible_dossier(*, user: User, code: str, action: EventAction | None = None) -> Dossier:
+    """The dossier if ``user`` may see it (or reach it for ``action``); 404 for unknown *and*
+    out-of-jurisdiction codes. The rule is ``selectors.dossier_access_q``, as in the service."""
     try:
-        return dossier_get_for_action(user=user, code=code)
+        return dossier_get_for_action(user=user, code=code, action=action)
     except (Dossier.DoesNotExist, DjangoPermissionDenied) as error:
         raise _not_found(code) from error
 
@@ -185,6 +191,9 @@ class _StaffApi(APIView):
 
 # --- uploads ---------------------------------------------------------------------------------
 
+# A clamd restart (signature reload) takes well under a minute.
+UPLOAD_SCAN_RETRY_AFTER_SECONDS = 60
+
 
 class UploadCreateApi(_StaffApi):
     """First stage of a two-stage upload: validate and keep a file, answer its id."""
@@ -217,9 +226,14 @@ class UploadCreateApi(_StaffApi):
             "Stores one file sent as multipart field `file` and answers its temporary id,"
             " to be attached to a dossier with `upload_ids` when receiving it. Files are"
             " checked against an allow-list by extension and by content (magic bytes):"
-            " PDF, JPEG, PNG, TIFF, DOCX, XLSX, ODT; at most 20 MB by default. A rejected"
-            " file answers 400 with a precise Vietnamese message under `errors.file`."
-            " Scope: `uploads:write`."
+            " PDF, JPEG, PNG, TIFF, DOCX, XLSX, ODT; at most 20 MB by default; office"
+            " documents that would unpack to more than 200 MB or more than 100 times their"
+            " size are refused (zip bombs). When the installation configures ClamAV, every"
+            " file is scanned and one with malware is refused. A rejected file answers 400"
+            " with a precise Vietnamese message under `errors.file`; when the virus scanner"
+            " is unreachable the file is refused (fail closed) with 503 and `Retry-After`."
+            " The procedure's own limits (a component's maximum size and file types) are"
+            " checked when the upload is attached to a dossier. Scope: `uploads:write`."
         ),
         request={"multipart/form-data": InputSerializer},
         responses={
@@ -227,6 +241,10 @@ class UploadCreateApi(_StaffApi):
             400: BAD_REQUEST,
             401: UNAUTHENTICATED,
             403: FORBIDDEN,
+            503: OpenApiResponse(
+                ValidationErrorSerializer,
+                description="The virus scanner is unreachable; nothing was stored. Retry later.",
+            ),
         },
         examples=[
             OpenApiExample(
@@ -253,6 +271,31 @@ class UploadCreateApi(_StaffApi):
                 response_only=True,
                 status_codes=["400"],
             ),
+            OpenApiExample(
+                "Malware",
+                value={
+                    "errors": {
+                        "file": [
+                            "Tệp “don.pdf” chứa mã độc (Win.Test.EICAR_HDB-1) nên không được nhận."
+                        ]
+                    }
+                },
+                response_only=True,
+                status_codes=["400"],
+            ),
+            OpenApiExample(
+                "Scanner down",
+                value={
+                    "errors": {
+                        "file": [
+                            "Chưa kiểm tra được mã độc cho tệp “don.pdf” vì dịch vụ quét mã độc"
+                            " đang tạm ngừng; tệp chưa được nhận. Vui lòng thử lại sau ít phút."
+                        ]
+                    }
+                },
+                response_only=True,
+                status_codes=["503"],
+            ),
         ],
         tags=["dossiers"],
     )
@@ -260,6 +303,12 @@ class UploadCreateApi(_StaffApi):
         data = _valid(self.InputSerializer(data=request.data))
         try:
             upload = upload_store(file=data["file"], user=_user(request))
+        except UploadScanUnavailable as error:
+            return Response(
+                {"errors": {"file": [error.messages[0]]}},
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                headers={"Retry-After": str(UPLOAD_SCAN_RETRY_AFTER_SECONDS)},
+            )
         except UploadRejected as error:
             raise serializers.ValidationError({"file": [error.messages[0]]}) from error
         return Response(self.OutputSerializer(upload).data, status=status.HTTP_201_CREATED)
@@ -470,6 +519,7 @@ class DossierReceiveApi(_StaffApi):
                     received_at=data["received_at"],
                     idempotency_key=key,
                     client=client,
+                    uploads=data["upload_ids"],
                 )
                 if not replay:
                     self._attach(dossier=dossier, uploads=data["upload_ids"], user=user)
@@ -898,7 +948,7 @@ class _DossierActionApi(_StaffApi):
 
     def post(self, request: Request, code: str) -> Response:
         user = _user(request)
-        _visible_dossier(user=user, code=code)
+        _visible_dossier(user=user, code=code, action=self.action)
         data = _valid(self.InputSerializer(data=request.data))
         try:
             event = dossier_act(code=code, action=self.action, by=user, **self.service_fields(data))
@@ -1017,6 +1067,22 @@ class DossierAcceptApi(_DossierActionApi):
     action = A.ACCEPT
 
 
+class SupplementItemField(serializers.JSONField):
+    """One item of a supplement request: a string, or ``{name, field?, note?}``."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        value = super().to_internal_value(data)
+        if isinstance(value, str) and value.strip() and len(value) <= 500:
+            return value.strip()
+        if isinstance(value, dict) and isinstance(value.get("name"), str) and value["name"]:
+            extra = set(value) - {"name", "field", "note", "component", "quantity", "form"}
+            if not extra and all(isinstance(v, str | int) for v in value.values()):
+                return value
+        raise serializers.ValidationError(
+            _("Mỗi nội dung cần bổ sung là một chuỗi, hoặc đối tượng có name (và field, note).")
+        )
+
+
 @_action_schema(
     A.REQUEST_SUPPLEMENT,
     "Request a supplement",
@@ -1032,9 +1098,12 @@ class DossierRequestSupplementApi(_DossierActionApi):
 
     class InputSerializer(serializers.Serializer[Any]):
         items = serializers.ListField(
-            child=serializers.CharField(max_length=500),
+            child=SupplementItemField(),
             allow_empty=False,
-            help_text=_lazy("Các giấy tờ, nội dung cần bổ sung."),
+            help_text=_lazy(
+                "Các giấy tờ, nội dung cần bổ sung: chuỗi, hoặc đối tượng"
+                " {name, field?, note?} — field là trường tờ khai người dân được sửa."
+            ),
             error_messages={"empty": _lazy("Cần nêu ít nhất một nội dung cần bổ sung.")},
         )
         reason = _reason_field()
@@ -1181,7 +1250,13 @@ class DossierIssueResultApi(_DossierActionApi):
             required=False,
             allow_null=True,
             default=None,
-            help_text=_lazy("Thông tin kết quả: số, ngày ký…"),
+            help_text=_lazy("Thông tin kết quả: số, ngày ký, title (tên kết quả)…"),
+        )
+        upload_ids = serializers.ListField(
+            child=serializers.UUIDField(),
+            required=False,
+            default=list,
+            help_text=_lazy("Tệp kết quả điện tử đã ký số, đã tải lên (POST /api/v1/uploads/)."),
         )
 
 
@@ -1421,6 +1496,32 @@ class DossierResubmitApi(_DossierActionApi):
     action = A.RESUBMIT
 
 
+@_action_schema(
+    A.SEND_SUPPLEMENT,
+    "Send the requested supplement (the owner)",
+    "T13, first half: the owner sends the supplement online; the dossier keeps awaiting the"
+    " one-stop's confirmation (submit-supplement) and the clock stays paused.",
+    {"note": "Đã tải lên bản sao CCCD"},
+)
+class DossierSendSupplementApi(_DossierActionApi):
+    action = A.SEND_SUPPLEMENT
+
+    class InputSerializer(serializers.Serializer[Any]):
+        note = _note_field()
+        upload_ids = serializers.ListField(
+            child=serializers.UUIDField(),
+            required=False,
+            default=list,
+            help_text=_lazy("Tệp bổ sung đã tải lên (POST /api/v1/uploads/)."),
+        )
+        form_changes = serializers.DictField(
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text=_lazy("Nội dung tờ khai được yêu cầu sửa: {tên trường: giá trị mới}."),
+        )
+
+
 ACTION_VIEWS: dict[EventAction, type[_DossierActionApi]] = {
     view.action: view
     for view in (
@@ -1450,6 +1551,7 @@ ACTION_VIEWS: dict[EventAction, type[_DossierActionApi]] = {
         DossierLinkDoneApi,
         DossierAcceptTransferApi,
         DossierResubmitApi,
+        DossierSendSupplementApi,
     )
 }
 
@@ -1593,27 +1695,84 @@ class DossierFormPdfApi(_StaffApi):
 # --- public lookup ---------------------------------------------------------------------------
 
 
-def _lookup(*, code: str, key: str, identity_number: str) -> Dossier | None:
-    """The dossier if the second factor matches (constant-time for the key), else None."""
-    dossier = (
-        Dossier.objects.select_related("procedure_version", "current_step")
-        .filter(code=code)
-        .first()
-    )
-    if dossier is None:
+# What the public lookup reads: the dossier's public fields and, joined, its events in
+# order (one row per event; one row with null event fields for a dossier without any).
+_LOOKUP_FIELDS = (
+    "id",
+    "code",
+    "lookup_key",
+    "status",
+    "timeliness",
+    "received_at",
+    "due_at",
+    "procedure_version__name",
+    "current_step__name",
+    "events__action",
+    "events__at",
+    "events__to_status",
+)
+
+
+def _lookup(*, code: str, key: str, identity_number: str) -> list[dict[str, Any]] | None:
+    """The dossier's lookup rows if the second factor matches (constant-time), else None.
+
+    One query (two with the identity number): the dossier with its procedure
+    name, current step and timeline, as plain values.
+    """
+    rows = list(Dossier.objects.filter(code=code).order_by("events__seq").values(*_LOOKUP_FIELDS))
+    if not rows:
         return None
+    first = rows[0]
     if key:
-        if secrets.compare_digest(dossier.lookup_key.upper(), key.strip().upper()):
-            return dossier
+        if secrets.compare_digest(first["lookup_key"].upper(), key.strip().upper()):
+            return rows
         return None
     owner_identity = (
-        Party.objects.filter(dossier=dossier, role=PartyRole.OWNER)
+        Party.objects.filter(dossier_id=first["id"], role=PartyRole.OWNER)
         .values_list("identity_number", flat=True)
         .first()
     )
     if owner_identity and secrets.compare_digest(owner_identity, identity_number.strip()):
-        return dossier
+        return rows
     return None
+
+
+def _lookup_params(view: DossierLookupApi, request: Request) -> dict[str, str]:
+    """The stripped query parameters, validated as ``InputSerializer`` validates them.
+
+    Parameters that plainly pass (within the lengths, no NUL or surrogate
+    characters, a code and a second factor) are taken as they are; anything
+    else goes through the serializer, which answers 400 with its messages.
+    """
+    params = {
+        name: value.strip()
+        for name, value in request.query_params.items()
+        if name in _LOOKUP_LIMITS and isinstance(value, str) and value.strip()
+    }
+    plain = (
+        "code" in params
+        and ("key" in params or "identity_number" in params)
+        and all(
+            len(value) <= _LOOKUP_LIMITS[name]
+            and "\x00" not in value
+            and not any("\ud800" <= char <= "\udfff" for char in value)
+            for name, value in params.items()
+        )
+    )
+    if plain:
+        return params
+    given = {k: v for k, v in request.query_params.items() if isinstance(v, str) and v.strip()}
+    return _valid(view.InputSerializer(data=given))
+
+
+_LOOKUP_LIMITS = {"code": 60, "key": 16, "identity_number": 12}  # InputSerializer's max_length
+# Formats instants exactly as the output serializer's DateTimeField does.
+_LOOKUP_INSTANT = serializers.DateTimeField()
+_LOOKUP_ON_TIME = frozenset(Timeliness.values) | {"on_track", "overdue"}
+
+
+def _instant(value: Any) -> Any:
+    return None if value is None else _LOOKUP_INSTANT.to_representation(value)
 
 
 ACTIVE = frozenset(
@@ -1747,40 +1906,43 @@ class DossierLookupApi(APIView):
         tags=["lookup"],
     )
     def get(self, request: Request) -> Response:
-        given = {k: v for k, v in request.query_params.items() if isinstance(v, str) and v.strip()}
-        params = _valid(self.InputSerializer(data=given))
-        dossier = _lookup(
+        # The body is built directly in the shape of OutputSerializer (which documents
+        # it): this public page is the most requested one, and the serializer machinery
+        # cost more than the query (gh-4 item 13).
+        params = _lookup_params(self, request)
+        rows = _lookup(
             code=params["code"].strip(),
             key=params.get("key", ""),
             identity_number=params.get("identity_number", ""),
         )
-        if dossier is None:
+        if rows is None:
             raise NotFound(_("Không tìm thấy hồ sơ với mã và mã tra cứu đã nhập."))
+        dossier = rows[0]
         now = timezone.now()
-        on_time = dossier.timeliness
-        if not on_time and dossier.due_at is not None and dossier.status in ACTIVE:
-            on_time = "overdue" if now > dossier.due_at else "on_track"
-        events = DossierEvent.objects.filter(dossier=dossier).order_by("seq")
+        status_ = dossier["status"]
+        due_at = dossier["due_at"]
+        on_time = dossier["timeliness"]
+        if not on_time and due_at is not None and status_ in ACTIVE:
+            on_time = "overdue" if now > due_at else "on_track"
         timeline = [
             {
-                "action": event.action,
-                "action_label": str(EventAction(event.action).label),
-                "at": event.at,
-                "status": event.to_status,
+                "action": row["events__action"],
+                "action_label": str(EventAction(row["events__action"]).label),
+                "at": _instant(row["events__at"]),
+                "status": row["events__to_status"],
             }
-            for event in events.only("action", "at", "to_status")
+            for row in rows
+            if row["events__action"] is not None
         ]
         body = {
-            "code": dossier.code,
-            "procedure_name": dossier.procedure_version.name,
-            "status": dossier.status,
-            "status_label": dossier.get_status_display(),
-            "received_at": dossier.received_at,
-            "due_at": dossier.due_at,
-            "step": dossier.current_step.name if dossier.current_step else None,
-            "on_time": on_time
-            if on_time in set(Timeliness.values) | {"on_track", "overdue"}
-            else "",
+            "code": dossier["code"],
+            "procedure_name": dossier["procedure_version__name"],
+            "status": status_,
+            "status_label": str(DossierStatus(status_).label),
+            "received_at": _instant(dossier["received_at"]),
+            "due_at": _instant(due_at),
+            "step": dossier["current_step__name"],
+            "on_time": on_time if on_time in _LOOKUP_ON_TIME else "",
             "timeline": timeline,
         }
-        return Response(self.OutputSerializer(body).data)
+        return Response(body)

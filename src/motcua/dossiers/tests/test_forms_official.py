@@ -16,13 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import time
 import unicodedata
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from django.test import TestCase
+from django.utils import translation
 from django.utils.html import escape
 
 import time_machine
@@ -35,10 +35,8 @@ from motcua.dossiers.forms_official import (
     FormNotApplicable,
     OfficialForm,
     control_sheet_rows,
-    duration_words,
     instant_words,
     lookup_url,
-    number_words,
     official_form_html,
     official_form_pdf,
     qr_data_uri,
@@ -136,13 +134,10 @@ class OfficialFormTests(TestCase):
             self.act(dossier, vn(2026, 4, 21, 9 + i), A.FORWARD, roles[i])
 
     def render(self, dossier: Dossier, form: OfficialForm) -> tuple[str, list[tuple[float, float]]]:
-        start = time.perf_counter()
+        # No timing assertion here: timings belong in bench/, not in tests (conventions §10).
         data = official_form_pdf(
             dossier=dossier, form=form, request_base_url="https://dvc.hue.gov.vn"
         )
-        elapsed = time.perf_counter() - start
-        # Budget from the issue: a PDF under about a second, so a counter prints at once.
-        self.assertLess(elapsed, 1.5, f"{form} took {elapsed:.2f} s to render")
         self.assertTrue(data.startswith(b"%PDF-"))
         if os.environ.get("MOTCUA_FORMS_DUMP"):  # visual check: write the PDF for pdftoppm
             Path(os.environ["MOTCUA_FORMS_DUMP"], f"{form.value}.pdf").write_bytes(data)
@@ -158,19 +153,7 @@ class OfficialFormTests(TestCase):
 
     # --- pure helpers ---------------------------------------------------------------------
 
-    def test_it_writes_numbers_instants_and_durations_in_vietnamese(self) -> None:
-        self.assertEqual(
-            [number_words(n) for n in (5, 10, 15, 21, 24, 30, 105)],
-            [
-                "năm",
-                "mười",
-                "mười lăm",
-                "hai mươi mốt",
-                "hai mươi tư",
-                "ba mươi",
-                "một trăm linh năm",
-            ],
-        )
+    def test_it_writes_instants_in_vietnamese_words(self) -> None:
         self.assertEqual(
             instant_words(vn(2026, 4, 28, 17)), "17 giờ 00 phút, ngày 28 tháng 04 năm 2026"
         )
@@ -179,8 +162,6 @@ class OfficialFormTests(TestCase):
             instant_words(dt.datetime(2026, 4, 28, 1, 30, tzinfo=dt.UTC)),
             "08 giờ 30 phút, ngày 28 tháng 04 năm 2026",
         )
-        self.assertEqual(duration_words(5, "working_days"), "05 (năm) ngày làm việc")
-        self.assertEqual(duration_words(0, "same_day"), "Trong ngày")
 
     def test_it_builds_the_qr_lookup_url_with_code_and_key(self) -> None:
         dossier = self.receive()
@@ -201,6 +182,14 @@ class OfficialFormTests(TestCase):
         self.assertIn(f"Mã tra cứu: <b>{dossier.lookup_key}</b>", html)
 
     # --- Mẫu 01 ---------------------------------------------------------------------------
+
+    def test_form_01_states_the_processing_time_in_the_reader_s_language(self) -> None:
+        # Number words are Vietnamese grammar: an English copy must not print "05 (năm)".
+        dossier = self.receive()
+        with time_machine.travel(RECEIVED, tick=False), translation.override("en"):
+            html = official_form_html(dossier=dossier, form=OfficialForm.FORM_01)
+        self.assertIn("5 working days", html)
+        self.assertNotIn("(năm)", html)
 
     def test_it_renders_form_01_as_two_a5_copies_with_the_appointment(self) -> None:
         dossier = self.receive()

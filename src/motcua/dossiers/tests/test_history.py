@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import TestCase, tag
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from motcua.accounts.tests.factories import StaffFactory, UserFactory
 from motcua.dossiers.constants import DossierStatus, EventAction
@@ -198,6 +199,20 @@ class HistoryChainTests(TestCase):
         self.assertIn("000.00.06.H57-260310-0001", out.getvalue())
         self.assertIn("Sự kiện số 2: nội dung không khớp", out.getvalue())
 
+    def test_the_command_counts_dossiers_in_english_singular_and_plural(self) -> None:
+        with translation.override("en"):
+            out = io.StringIO()
+            call_command("verify_history", stdout=out)
+            self.assertIn("OK: the history chain is intact for 1 dossier.", out.getvalue())
+            record_history(DossierFactory())
+            out = io.StringIO()
+            call_command("verify_history", stdout=out)
+            self.assertIn("OK: the history chains are intact for 2 dossiers.", out.getvalue())
+            DossierEvent.objects.filter(seq=1).update(note="sửa")
+            with self.assertRaises(CommandError) as raised:
+                call_command("verify_history", stdout=io.StringIO())
+        self.assertIn("2 dossiers have a broken history chain.", str(raised.exception))
+
     def test_the_command_checks_one_dossier_by_code(self) -> None:
         broken = DossierFactory(code="000.00.06.H57-260310-0009")
         out = io.StringIO()
@@ -269,3 +284,17 @@ class HistoryAdminTests(TestCase):
             )
         shown = [str(m) for m in response.context["messages"]]
         self.assertEqual(shown, ["Chuỗi lịch sử của 1 hồ sơ đã chọn còn nguyên vẹn."])
+
+    def test_the_action_counts_the_selected_dossiers_in_english(self) -> None:
+        record_history(DossierFactory())
+        with self.settings(MOTCUA_DEMO=True):
+            response = self.client.post(
+                "/en/admin/dossiers/dossier/",
+                {
+                    "action": "verify_history",
+                    "_selected_action": list(Dossier.objects.values_list("pk", flat=True)),
+                },
+                follow=True,
+            )
+        shown = [str(m) for m in response.context["messages"]]
+        self.assertEqual(shown, ["The history chains of the 2 selected dossiers are intact."])

@@ -23,11 +23,10 @@ from motcua.accounts.models import User
 from motcua.accounts.tests.factories import UserFactory
 from motcua.calendars.constants import Timeliness
 from motcua.dossiers.constants import DossierStatus, EventAction
+from motcua.dossiers.forms_official import control_sheet_rows
 from motcua.dossiers.history import event_chain_problems
 from motcua.dossiers.models import CoordinationRequest, Dossier, LinkedLeg, SupplementRequest
 from motcua.dossiers.services import (
-    EDGES,
-    MORE_ACTION_EDGES,
     LegData,
     PartyData,
     TransitionRefused,
@@ -38,7 +37,7 @@ from motcua.dossiers.services import (
 )
 from motcua.dossiers.tests.test_receive import OWNER, World, make_world, vn
 from motcua.dossiers.tests.test_transitions import bring
-from motcua.dossiers.workflow import ALLOWED_TRANSITIONS
+from motcua.dossiers.workflow import ACTION_EDGES, ALLOWED_TRANSITIONS, Guard
 from motcua.organisations.constants import Role
 from motcua.organisations.tests.factories import MembershipFactory
 from motcua.procedures.tests.factories import (
@@ -73,10 +72,23 @@ def actions_of(dossier: Dossier) -> list[str]:
 
 
 def test_it_declares_only_allowed_edges_for_the_added_actions() -> None:
-    for action, edges in MORE_ACTION_EDGES.items():
-        assert EDGES[action] == edges
-        for source, target in edges.items():
-            assert target in ALLOWED_TRANSITIONS[source], action
+    for action in (A.RECALL, A.COORDINATION_ANSWER, A.LINK, A.LINK_DONE, A.ACCEPT_TRANSFER):
+        (edge,) = ACTION_EDGES[action]
+        assert (edge.source, edge.target) == (S.PROCESSING, S.PROCESSING), action
+    for action in (A.RESUBMIT, A.SEND_SUPPLEMENT):
+        for edge in ACTION_EDGES[action]:
+            assert edge.source == edge.target, action
+            assert edge.target in ALLOWED_TRANSITIONS[edge.source], action
+    # TX: until the competent agency accepts, nothing but the acceptance (and a
+    # withdrawal or stop) moves a cross-boundary dossier.
+    for action, edges in ACTION_EDGES.items():
+        for edge in edges:
+            if edge.source == S.PROCESSING and action not in (
+                A.ACCEPT_TRANSFER,
+                A.WITHDRAW,
+                A.STOP,
+            ):
+                assert Guard.TRANSFER_ACCEPTED in edge.guards, action
 
 
 @pytest.mark.django_db
@@ -556,13 +568,36 @@ class TestOnlineSupplement:
     ) -> None:
         dossier, citizen = owned(world)
         to_supplement(world, dossier)
+        dossier.refresh_from_db()
+        paused_due = dossier.due_at
+        assert A.SEND_SUPPLEMENT in dossier_allowed_actions(dossier=dossier, user=citizen)
         frozen.move_to(vn(2026, 3, 11, 8))
         request = dossier_supplement_send(by=citizen, code=dossier.code, note="Đã tải lên CCCD")
         assert request.sent_at == vn(2026, 3, 11, 8)
         dossier.refresh_from_db()
         assert dossier.status == S.AWAITING_SUPPLEMENT  # the one-stop still confirms
-        with pytest.raises(ValidationError):
+        assert dossier.due_at == paused_due  # the clock stays paused
+        assert not dossier.sync.synced
+        # The sending is in the history, by the owner, on the AWAITING_SUPPLEMENT loop.
+        sent_event = dossier.events.order_by("-seq").first()
+        assert sent_event is not None
+        assert (sent_event.action, sent_event.from_status, sent_event.to_status) == (
+            A.SEND_SUPPLEMENT,
+            S.AWAITING_SUPPLEMENT,
+            S.AWAITING_SUPPLEMENT,
+        )
+        assert (sent_event.actor, sent_event.actor_role, sent_event.actor_agency) == (
+            citizen,
+            "",
+            None,
+        )
+        assert sent_event.at == vn(2026, 3, 11, 8)
+        assert sent_event.note == "Đã tải lên CCCD"
+        chain_ok(dossier)
+        # Sending twice is not possible: the request no longer waits for the owner.
+        with pytest.raises(TransitionRefused) as caught:
             dossier_supplement_send(by=citizen, code=dossier.code)
+        assert caught.value.allowed == [A.WITHDRAW]
         frozen.move_to(vn(2026, 3, 11, 9))
         event = dossier_act(
             code=dossier.code, action=A.SUBMIT_SUPPLEMENT, by=world.staff[R.RECEPTION_OFFICER]
@@ -570,6 +605,17 @@ class TestOnlineSupplement:
         sent = dt.datetime.fromisoformat(event.data["sent_online_at"])
         assert sent == vn(2026, 3, 11, 8)
         chain_ok(dossier)
+        # The control sheet (Mẫu 06) shows the hand-over from the citizen to the one-stop.
+        rows = control_sheet_rows(dossier=dossier)
+        actions = [row.action for row in rows]
+        assert actions[-3:] == [A.REQUEST_SUPPLEMENT, A.SEND_SUPPLEMENT, A.SUBMIT_SUPPLEMENT]
+        row = rows[-2]
+        assert (row.at, row.giver, row.receiver_agency) == (
+            vn(2026, 3, 11, 8),
+            "Trần Văn Bình",
+            world.center.name,
+        )
+        assert row.note == "Đã tải lên CCCD"
 
     def test_it_refuses_others_and_a_dossier_not_awaiting_supplement(
         self, world: World, frozen: Any

@@ -28,13 +28,14 @@ from motcua.dossiers.constants import DossierStatus, EventAction
 from motcua.dossiers.history import event_chain_problems
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import (
-    ACTION_EDGES,
+    GUARDS,
+    HANDLERS,
     TransitionRefused,
     dossier_act,
     dossier_allowed_actions,
 )
 from motcua.dossiers.tests.test_receive import World, make_world, vn
-from motcua.dossiers.workflow import ALLOWED_TRANSITIONS
+from motcua.dossiers.workflow import ACTION_EDGES, ALLOWED_TRANSITIONS, EDGES, Guard
 from motcua.organisations.constants import Role
 from motcua.organisations.tests.factories import MembershipFactory
 from motcua.procedures.tests.factories import VariantFactory
@@ -188,14 +189,47 @@ def frozen() -> Any:
         yield traveller
 
 
+# The actions whose right / wrong actor and wrong status are tested in test_more_actions.py.
+MORE_ACTIONS = frozenset(
+    {
+        A.RECALL,
+        A.COORDINATION_ANSWER,
+        A.LINK,
+        A.LINK_DONE,
+        A.ACCEPT_TRANSFER,
+        A.RESUBMIT,
+        A.SEND_SUPPLEMENT,
+    }
+)
+
+
 class TestTransitionTable:
     def test_it_covers_every_action_and_every_edge_is_allowed(self) -> None:
-        assert {row.action for row in ROWS} == set(ACTION_EDGES)
+        assert {row.action for row in ROWS} | MORE_ACTIONS == set(ACTION_EDGES)
+        assert not {row.action for row in ROWS} & MORE_ACTIONS
+        assert set(HANDLERS) == set(ACTION_EDGES)
         for edges in ACTION_EDGES.values():
-            for source, target in edges.items():
-                assert target in ALLOWED_TRANSITIONS[source]
+            for edge in edges:
+                assert edge.target in ALLOWED_TRANSITIONS[edge.source]
         covered = {(row.state, row.action) for row in ROWS}
         assert len(covered) == len(ROWS)
+
+    def test_each_row_follows_its_edge_in_the_one_table(self) -> None:
+        status_of = {
+            "submitted": S.SUBMITTED,
+            "received": S.RECEIVED,
+            "supplement": S.AWAITING_SUPPLEMENT,
+            "payment": S.AWAITING_PAYMENT,
+            "resolved": S.RESOLVED,
+        }
+        for row in ROWS:
+            source = status_of.get(row.state, S.PROCESSING)
+            assert EDGES[row.action][source] == row.expected, row
+
+    def test_every_guard_is_implemented_and_used(self) -> None:
+        assert set(GUARDS) == set(Guard)
+        used = {guard for edges in ACTION_EDGES.values() for e in edges for guard in e.guards}
+        assert used == set(Guard)
 
 
 @pytest.mark.django_db
@@ -253,8 +287,8 @@ class TestTransitions:
     ) -> None:
         # A RETURNED dossier allows nothing; for actions that start from RECEIVED
         # a SUBMITTED one is used, else a RECEIVED one (allowed: transfer, withdraw, stop).
-        state = "submitted" if S.RECEIVED in ACTION_EDGES[row.action] else "received"
-        if S.SUBMITTED in ACTION_EDGES[row.action] and state == "received":
+        state = "submitted" if S.RECEIVED in EDGES[row.action] else "received"
+        if S.SUBMITTED in EDGES[row.action] and state == "received":
             state = "resolved"
         dossier = bring(world, state)
         actor = world.staff[row.right]

@@ -494,14 +494,16 @@ class CatalogueTests(TestCase):
 
     # --- online filing entry point ---------------------------------------------------------
 
-    def test_it_explains_that_online_filing_opens_in_the_next_release(self):
-        r = self.get(reverse("portal:submit-online", args=["1.001193"]))
-        self.assertContains(r, "sẽ mở trong phiên bản tiếp theo")
+    def test_it_says_what_to_prepare_and_how_to_start_filing_online(self):
+        path = reverse("portal:submit-online", args=["1.001193"])
+        r = self.get(path)
         self.assertContains(r, "Tờ khai đăng ký khai sinh")
         self.assertContains(r, "Giấy chứng sinh")
+        # Anonymous visitors are asked to sign in first, then come back here.
+        self.assertContains(r, f"/accounts/login/?next={path}")
         main = re.search(r"<main.*</main>", r.content.decode(), re.S)
         assert main is not None
-        self.assertNotIn("<form", main.group(0))  # an explanation, not a fake form
+        self.assertNotIn("<form", main.group(0))  # nothing to submit before signing in
         r = self.get(reverse("portal:submit-online", args=["1.001612"]))
         self.assertContains(r, "chưa nhận hồ sơ trực tuyến")
 

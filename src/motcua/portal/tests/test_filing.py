@@ -21,10 +21,12 @@ from motcua.dossiers.constants import Channel, DossierStatus, PartyRole, ReturnM
 from motcua.dossiers.models import Dossier, DossierDocument
 from motcua.dossiers.tests.test_receive import make_world
 from motcua.organisations.constants import Role
+from motcua.payments.models import Payment
+from motcua.payments.tests.world import SETTINGS as PAYMENT_SETTINGS
 from motcua.portal.models import FilingStep, OnlineDraft
 from motcua.procedures.constants import FeeCollection
 from motcua.procedures.models import FeeRule
-from motcua.procedures.tests.factories import ComponentFactory
+from motcua.procedures.tests.factories import ComponentFactory, FeeFactory
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
@@ -343,6 +345,75 @@ class FilingWizardTests(TestCase):
 
 
 @tag("gh-5")
+@override_settings(**PAYMENT_SETTINGS)
+class FilingPaymentTests(TestCase):
+    """Upfront fees: paid online before submission, or a pay-later choice (gh-5 item 5)."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = make_world()
+        FeeRule.objects.filter(variant=cls.world.variant).update(collection=FeeCollection.UPFRONT)
+        cls.citizen = UserFactory(identity_number="046090007777")
+
+    def setUp(self) -> None:
+        media = tempfile.mkdtemp(prefix="motcua-filing-")
+        self.addCleanup(shutil.rmtree, media, ignore_errors=True)
+        self.enterContext(override_settings(MEDIA_ROOT=media))
+        self.client.force_login(self.citizen)
+
+    def draft_at_review(self, payment_choice: str) -> OnlineDraft:
+        w = self.world
+        self.client.post(reverse("portal:filing-start", args=[w.code]))
+        draft = OnlineDraft.objects.get(user=self.citizen)
+        step = lambda s: reverse("portal:filing-step", args=[draft.pk, s.value])  # noqa: E731
+        self.client.post(step(FilingStep.VARIANT), {"variant": w.same_day.pk})
+        self.client.post(step(FilingStep.AGENCY), {"agency": w.center.pk})
+        self.client.post(step(FilingStep.DECLARATION), {})
+        self.client.post(step(FilingStep.DOCUMENTS), {})
+        FeeFactory(variant=w.same_day, name="Lệ phí", amount=15000, collection="upfront")
+        response = self.client.post(
+            step(FilingStep.DELIVERY),
+            {"return_mode": ReturnMode.COUNTER, "payment_choice": payment_choice},
+        )
+        self.assertEqual(response.status_code, 302, getattr(response, "context", None))
+        return draft
+
+    def test_online_payment_comes_before_submission_and_marks_the_fee_paid(self) -> None:
+        draft = self.draft_at_review("vnpay")
+        submit = reverse("portal:filing-submit", args=[draft.pk])
+        refused = self.client.post(submit)
+        self.assertContains(refused, "Chưa thanh toán phí, lệ phí trực tuyến", status_code=400)
+        self.assertFalse(Dossier.objects.exists())
+        # Pay through the gateway simulator; the IPN confirms, the browser comes back.
+        gateway = self.client.post(reverse("portal:filing-pay", args=[draft.pk]))
+        page = self.client.get(gateway["Location"])
+        self.assertContains(page, "15.000 đồng")
+        back = self.client.post(
+            gateway["Location"], {"query": page.context["query"], "decision": "pay"}
+        )
+        result = self.client.get(back["Location"])
+        self.assertContains(result, "Thanh toán thành công 15.000 đồng.")
+        review = reverse("portal:filing-step", args=[draft.pk, FilingStep.REVIEW.value])
+        self.assertContains(result, review)
+        self.assertNotContains(self.client.get(review), "Chưa thanh toán")
+        self.assertEqual(self.client.post(submit).status_code, 302)
+        fee = Dossier.objects.get().fees.get()
+        self.assertIsNotNone(fee.paid_at)
+
+    def test_paying_by_transfer_files_now_and_shows_the_qr_code(self) -> None:
+        draft = self.draft_at_review("vietqr")
+        response = self.client.post(reverse("portal:filing-submit", args=[draft.pk]))
+        self.assertEqual(response.status_code, 302)
+        dossier = Dossier.objects.get()
+        self.assertIsNone(dossier.fees.get().paid_at)  # a collector reconciles it later
+        done = self.client.get(response["Location"])
+        self.assertContains(done, "mở để quét mã VietQR")
+        payment = Payment.objects.get(dossier=dossier)
+        detail = self.client.get(reverse("payments:detail", args=[payment.reference]))
+        self.assertContains(detail, "<svg")
+
+
+@tag("gh-5")
 class LookupPageTests(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
@@ -423,11 +494,12 @@ class PortalPageQueryCountTests(TestCase):
         self.client.force_login(self.citizen)
 
     def test_the_dossier_page_does_not_grow_with_history_or_documents(self) -> None:
-        from motcua.dossiers.services import PartyData
+        from motcua.dossiers.services import PartyData, dossier_act
         from motcua.dossiers.uploads import upload_attach, upload_store
 
         w = self.world
         dossier = w.receive(owner=PartyData(full_name="Lê Văn An", user=self.citizen))
+        dossier_act(code=dossier.code, action="transfer", by=w.staff[Role.RECEPTION_OFFICER])
         url = reverse("portal:my-dossier", args=[dossier.code])
         self.client.get(url)
         with self.assertNumQueries(QUERIES_DOSSIER_PAGE):
@@ -435,13 +507,12 @@ class PortalPageQueryCountTests(TestCase):
         for i in range(4):
             upload = upload_store(file=pdf(f"giay-{i}.pdf"), user=self.citizen)
             upload_attach(upload_id=upload.pk, dossier=dossier, name=f"Giấy {i}", user=self.citizen)
-        from motcua.dossiers.services import dossier_act
-
-        dossier_act(code=dossier.code, action="transfer", by=w.staff[Role.RECEPTION_OFFICER])
+        for role in (Role.DIVISION_HEAD, Role.SPECIALIST):
+            dossier_act(code=dossier.code, action="forward", by=w.staff[role])
         with self.assertNumQueries(QUERIES_DOSSIER_PAGE):
             response = self.client.get(url)
         self.assertContains(response, "giay-3.pdf")
-        self.assertContains(response, "Chuyển cơ quan giải quyết")
+        self.assertContains(response, "Chuyển bước tiếp theo")
 
     def test_the_documents_step_does_not_grow_with_components_or_files(self) -> None:
         draft = OnlineDraft.objects.create(
@@ -498,5 +569,5 @@ class AssetBudgetTests(TestCase):
         self.assertLess(total, 150 * 1024, f"{total} bytes compressed: {assets}")
 
 
-QUERIES_DOSSIER_PAGE = 10
+QUERIES_DOSSIER_PAGE = 19
 QUERIES_DOCUMENTS_STEP = 7

@@ -82,7 +82,7 @@ class FilingBrowserTests(BrowserTestCase):
         expect(page.get_by_text("8.000 đồng").first).to_be_visible()
         self.checked(page)
         page.get_by_label("Nhận bản điện tử").check()
-        page.get_by_label("Nộp tại quầy khi đến nhận kết quả").check()
+        page.get_by_label("Nộp tại quầy", exact=True).check()
         self.continue_(page)
         # Review and submit.
         expect(page.get_by_text("Nguyễn Văn Bảo")).to_be_visible()
@@ -97,7 +97,9 @@ class FilingBrowserTests(BrowserTestCase):
     def test_filing_on_a_desktop(self) -> None:
         code = self.file_with_the_mouse(self.page)
         dossier = Dossier.objects.get(code=code)
-        self.assertEqual((dossier.status, dossier.channel), (DossierStatus.SUBMITTED, Channel.ONLINE))
+        self.assertEqual(
+            (dossier.status, dossier.channel), (DossierStatus.SUBMITTED, Channel.ONLINE)
+        )
         self.assertEqual(dossier.documents.get().original_name, "uy-quyen.pdf")
 
     def test_filing_on_a_phone(self) -> None:
@@ -137,7 +139,7 @@ class FilingBrowserTests(BrowserTestCase):
             page.keyboard.press("Enter")
         page.get_by_label("Nhận tại quầy").focus()
         page.keyboard.press("Space")
-        page.get_by_label("Nộp tại quầy khi đến nhận kết quả").focus()
+        page.get_by_label("Nộp tại quầy", exact=True).focus()
         page.keyboard.press("Space")
         page.get_by_role("button", name=CONTINUE).focus()
         with page.expect_navigation():

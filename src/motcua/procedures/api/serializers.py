@@ -12,8 +12,9 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from motcua.calendars.constants import DurationUnit
-from motcua.procedures.constants import FeeCollection, FeeKind
+from motcua.procedures.constants import FeeCollection, FeeKind, UploadFileType
 from motcua.procedures.models import ComponentSpec, FeeRule, ProcedureField, ProcedureVariant
+from motcua.procedures.validation import upload_max_bytes
 
 
 @extend_schema_serializer(component_name="ProcedureFieldRef")
@@ -86,6 +87,25 @@ class ComponentSerializer(serializers.Serializer[ComponentSpec]):
     replaced_by_database = serializers.CharField(
         help_text=_("CSDL thay thế giấy tờ này (không phải nộp); trống nếu không có.")
     )
+    upload_max_bytes = serializers.SerializerMethodField(
+        help_text=_(
+            "Dung lượng tối đa mỗi tệp đính kèm (byte): giới hạn của thành phần, nếu không có"
+            " thì của thủ tục, không vượt giới hạn chung của hệ thống."
+        )
+    )
+    upload_types = serializers.SerializerMethodField(
+        help_text=_("Các loại tệp được nhận cho thành phần này (pdf, jpeg, png, tiff, docx…).")
+    )
+
+    def get_upload_max_bytes(self, component: ComponentSpec) -> int:
+        # variant and version come from the prefetch (no query per component).
+        return upload_max_bytes(version=component.variant.version, component=component)
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=UploadFileType.choices))
+    )
+    def get_upload_types(self, component: ComponentSpec) -> list[str]:
+        return list(component.upload_types) or list(UploadFileType.values)
 
     def get_form_url(self, component: ComponentSpec) -> str | None:
         if not component.template_file:

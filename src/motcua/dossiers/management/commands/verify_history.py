@@ -10,18 +10,22 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from motcua.dossiers.history import dossiers_with_broken_history
 from motcua.dossiers.models import Dossier
 
 
 class Command(BaseCommand):
-    help = "Kiểm tra chuỗi băm của quá trình xử lý hồ sơ (phát hiện sửa, xóa lịch sử)."
+    help = _("Kiểm tra chuỗi băm của quá trình xử lý hồ sơ (phát hiện sửa, xóa lịch sử).")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--code", help="Chỉ kiểm tra hồ sơ có mã này.")
+        parser.add_argument("--code", help=_("Chỉ kiểm tra hồ sơ có mã này."))
         parser.add_argument(
-            "--batch", type=int, default=500, help="Số hồ sơ đọc mỗi lượt (giới hạn bộ nhớ)."
+            "--batch",
+            type=int,
+            default=500,
+            help=_("Số hồ sơ đọc mỗi lượt (giới hạn bộ nhớ)."),
         )
 
     def handle(self, *args: Any, code: str | None, batch: int, **options: Any) -> None:
@@ -42,12 +46,22 @@ class Command(BaseCommand):
                 self.stdout.write(f"  - {problem}")
         if broken:
             raise CommandError(
-                _("%(count)d hồ sơ có chuỗi lịch sử bị phá vỡ.") % {"count": broken},
+                ngettext(
+                    "%(count)d hồ sơ có chuỗi lịch sử bị phá vỡ.",
+                    "%(count)d hồ sơ có chuỗi lịch sử bị phá vỡ.",
+                    broken,
+                )
+                % {"count": broken},
                 returncode=1,
             )
         checked = len(dossier_ids) if dossier_ids is not None else Dossier.objects.count()
         self.stdout.write(
             self.style.SUCCESS(
-                _("OK: chuỗi lịch sử của %(count)d hồ sơ còn nguyên vẹn.") % {"count": checked}
+                ngettext(
+                    "OK: chuỗi lịch sử của %(count)d hồ sơ còn nguyên vẹn.",
+                    "OK: chuỗi lịch sử của %(count)d hồ sơ còn nguyên vẹn.",
+                    checked,
+                )
+                % {"count": checked}
             )
         )
