@@ -71,16 +71,23 @@ chromium:
 	@if ! command -v chromium >/dev/null; then \
 		if [ "$(IS_ROOT)" = yes ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 		else echo "Browser tests need Debian's chromium: apt-get install chromium (as root)"; exit 1; fi; fi
+	@# The virus-scan tests start their own clamd with a test signature (no database download).
+	@if ! command -v clamd >/dev/null && ! [ -x /usr/sbin/clamd ]; then \
+		if [ "$(IS_ROOT)" = yes ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clamav-daemon || \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clamav-daemon); \
+		else echo "The real-clamd test needs Debian's clamav-daemon: apt-get install clamav-daemon (as root)"; exit 1; fi; fi
 
 test: setup chromium
 	@$(MAKE) --no-print-directory run-tests
 
+# Two workers: the machines have two cores; each worker gets its own test database.
+PYTEST_WORKERS ?= 2
 run-tests:
 	@echo "== Test suite on SQLite"
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS)
 	@if [ -n "$$MOTCUA_TEST_DATABASE_URL" ]; then \
 		echo "== Test suite on $${MOTCUA_TEST_DATABASE_URL%%:*}"; \
-		MOTCUA_DATABASE_URL="$$MOTCUA_TEST_DATABASE_URL" $(VENV)/bin/pytest; fi
+		MOTCUA_DATABASE_URL="$$MOTCUA_TEST_DATABASE_URL" $(VENV)/bin/pytest -n $(PYTEST_WORKERS); fi
 
 # Refresh the English catalogue from the sources and fail on any gap.
 translations: $(STAMPS)/python $(STAMPS)/gettext

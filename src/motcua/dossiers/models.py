@@ -371,6 +371,43 @@ class Delivery(models.Model):
         return f"{self.dossier_id}: {self.mode}"
 
 
+class DeliveryChange(models.Model):
+    """An append-only record of the owner changing where the postal result goes (gh-5 item 7).
+
+    Not a status event: the dossier's status does not move, so the national
+    status table is untouched; the change is still kept, with who and when.
+    """
+
+    dossier = models.ForeignKey(
+        Dossier,
+        verbose_name=_("hồ sơ"),
+        on_delete=models.PROTECT,
+        related_name="delivery_changes",
+        help_text=_("Hồ sơ."),
+    )
+    at = models.DateTimeField(_("thời điểm"), help_text=_("Khi đổi địa chỉ."))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người đổi"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Chủ hồ sơ đã đổi địa chỉ."),
+    )
+    old_address = models.CharField(_("địa chỉ cũ"), max_length=500, help_text="")
+    new_address = models.CharField(_("địa chỉ mới"), max_length=500, help_text="")
+    new_phone = models.CharField(
+        _("điện thoại mới"), max_length=20, blank=True, help_text=_("Để bưu tá liên hệ.")
+    )
+
+    class Meta:
+        verbose_name = _("đổi địa chỉ nhận kết quả")
+        verbose_name_plural = _("đổi địa chỉ nhận kết quả")
+        ordering = ["dossier", "at"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.new_address}"
+
+
 class SupplementRequest(models.Model):
     """A request to complete the dossier, always through the one-stop (NĐ 61 Art 19(4))."""
 

@@ -91,6 +91,7 @@ from .models import (
     ClockPause,
     CoordinationRequest,
     Delivery,
+    DeliveryChange,
     Dossier,
     DossierDocument,
     DossierEvent,
@@ -587,6 +588,48 @@ def dossier_supplement_send(
     )
     request_id = event.data["supplement_request"]
     return SupplementRequest.objects.get(pk=request_id)
+
+
+# Statuses in which the result has not left yet, so the postal address may still change.
+DELIVERY_OPEN = frozenset(
+    {S.SUBMITTED, S.RECEIVED, S.PROCESSING, S.AWAITING_SUPPLEMENT, S.AWAITING_PAYMENT, S.RESOLVED}
+)
+
+
+def dossier_delivery_change(*, by: User, code: str, address: str, phone: str = "") -> Delivery:
+    """The owner changes the postal address before the result is dispatched (gh-5 item 7).
+
+    Only a dossier whose result goes by post, not yet returned; only its owner
+    (or the submitter who filed it); the change is kept in ``DeliveryChange``.
+    """
+    address = " ".join(address.split())
+    if not address:
+        raise ValidationError({"address": _("Nhập địa chỉ nhận kết quả mới.")})
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update().filter(code=code).first()
+        if dossier is None or not Party.objects.filter(dossier=dossier, user=by).exists():
+            raise PermissionDenied(f"{by} is not a party of dossier {code}.")
+        delivery = Delivery.objects.select_for_update().get(dossier=dossier)
+        if delivery.mode != ReturnMode.POSTAL:
+            raise ValidationError({"address": _("Hồ sơ này không nhận kết quả qua bưu chính.")})
+        if dossier.status not in DELIVERY_OPEN or dossier.returned_at is not None:
+            raise ValidationError(
+                {"address": _("Kết quả đã được gửi đi hoặc đã trả; không đổi được địa chỉ nữa.")}
+            )
+        DeliveryChange.objects.create(
+            dossier=dossier,
+            at=timezone.now(),
+            by=by,
+            old_address=delivery.address,
+            new_address=address[:500],
+            new_phone=phone.strip()[:20],
+        )
+        delivery.address = address[:500]
+        if phone.strip():
+            delivery.phone = phone.strip()[:20]
+        delivery.save(update_fields=["address", "phone"])
+        SyncState.objects.filter(dossier=dossier).update(synced=False)
+    return delivery
 
 
 def _idempotent_replay(*, key: str, client: str, request_hash: str) -> Dossier | None:

@@ -33,6 +33,7 @@ from motcua.dossiers.models import (
     SupplementRequest,
     TemporaryUpload,
 )
+from motcua.payments.models import Payment
 from motcua.procedures.constants import FeeCollection
 from motcua.procedures.eforms import EformForm, eform_form_class
 
@@ -160,6 +161,7 @@ class TimelineEntry:
     """One public step of the dossier: what happened, when, where, and whether on time."""
 
     at: dt.datetime
+    action: str
     label: str
     agency: str
     status: DossierStatus
@@ -187,6 +189,7 @@ def dossier_timeline(*, dossier: Dossier) -> list[TimelineEntry]:
         entries.append(
             TimelineEntry(
                 at=event.at,
+                action=event.action,
                 label=str(EventAction(event.action).label),
                 agency=event.actor_agency.name if event.actor_agency else "",
                 status=DossierStatus(event.to_status),
@@ -326,4 +329,38 @@ def kept_uploads(*, user: User, ids: list[str]) -> list[TemporaryUpload]:
             continue
     return list(
         TemporaryUpload.objects.filter(pk__in=valid, uploaded_by=user, attached_at__isnull=True)
+    )
+
+
+# --- the official papers a citizen receives (gh-5 items 2, 6) --------------------------------
+
+# Which form a citizen gets from which event: the receipt on reception or acceptance,
+# the supplement request, the refusal, the apology, the stop notice, the return receipt.
+CITIZEN_FORMS: dict[EventAction, str] = {
+    EventAction.RECEIVE: "mau-01",
+    EventAction.ACCEPT: "mau-01",
+    EventAction.REQUEST_SUPPLEMENT: "mau-02",
+    EventAction.REFUSE: "mau-03",
+    EventAction.APOLOGIZE: "mau-04",
+    EventAction.STOP: "mau-05",
+    EventAction.RETURN_RESULT: "bien-nhan-tra-ket-qua",
+}
+
+
+def citizen_forms(*, timeline: list[TimelineEntry]) -> list[str]:
+    """The official forms the dossier's history has produced for its owner, in order."""
+    seen: list[str] = []
+    for entry in timeline:
+        form = CITIZEN_FORMS.get(EventAction(entry.action))
+        if form is not None and form not in seen:
+            seen.append(form)
+    return seen
+
+
+def dossier_payments(*, dossier: Dossier) -> list[Payment]:
+    """The dossier's payments, newest first, for its page (one query, no lines)."""
+    return list(
+        Payment.objects.filter(dossier=dossier)
+        .only("reference", "amount", "status", "provider", "created_at")
+        .order_by("-created_at")
     )

@@ -13,11 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.accounts.models import User
-from motcua.dossiers.constants import DossierStatus, EventAction, PartyRole
+from motcua.dossiers.constants import DossierStatus, EventAction, PartyRole, ReturnMode
+from motcua.dossiers.forms_official import FormNotApplicable, OfficialForm, official_form_pdf
 from motcua.dossiers.services import (
+    DELIVERY_OPEN,
     TransitionRefused,
     dossier_act,
     dossier_allowed_actions,
+    dossier_delivery_change,
     dossier_supplement_send,
 )
 from motcua.dossiers.uploads import UploadRejected, upload_store
@@ -67,15 +70,26 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
     open_supplement = next(
         (s for s in dossier.supplement_requests.all() if s.sent_at is None), None
     )
+    timeline = citizen.dossier_timeline(dossier=dossier)
+    delivery = getattr(dossier, "delivery", None)
     context: dict[str, Any] = {
         "dossier": dossier,
         "plain": citizen.PLAIN_STATUS[DossierStatus(dossier.status)],
         "owner": parties.get(PartyRole.OWNER),
         "submitter": parties.get(PartyRole.SUBMITTER),
-        "timeline": citizen.dossier_timeline(dossier=dossier),
+        "timeline": timeline,
+        "forms": [
+            {"slug": slug, "label": OfficialForm(slug).label}
+            for slug in citizen.citizen_forms(timeline=timeline)
+        ],
+        "payments": citizen.dossier_payments(dossier=dossier),
         "time_left": citizen.time_left(dossier=dossier),
         "extension": getattr(dossier, "extension", None),
-        "delivery": getattr(dossier, "delivery", None),
+        "delivery": delivery,
+        "can_change_address": delivery is not None
+        and delivery.mode == ReturnMode.POSTAL
+        and dossier.status in DELIVERY_OPEN
+        and dossier.returned_at is None,
         "can_withdraw": EventAction.WITHDRAW
         in dossier_allowed_actions(dossier=dossier, user=request.user),
         "open_supplement": open_supplement
@@ -83,6 +97,27 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
         else None,
     }
     return render(request, "portal/citizen/dossier.html", context)
+
+
+@citizen_required
+def my_form(request: HttpRequest, code: str, form: str) -> HttpResponse:
+    """An official paper of the user's dossier as PDF (Mẫu 01 receipt, 02, 03, 04, 05…)."""
+    assert isinstance(request.user, User)
+    dossier = citizen.my_dossier_get(user=request.user, code=code)
+    if dossier is None or form not in citizen.CITIZEN_FORMS.values():
+        raise Http404(code)
+    try:
+        pdf = official_form_pdf(
+            dossier=dossier,
+            form=OfficialForm(form),
+            request_base_url=request.build_absolute_uri("/"),
+        )
+    except FormNotApplicable as error:
+        raise Http404(form) from error
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{dossier.code}-{form}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @citizen_required
@@ -228,4 +263,25 @@ def my_withdrawal(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Đã rút hồ sơ. Cơ quan sẽ trả lại giấy tờ bản chính (nếu có)."))
+    return redirect("portal:my-dossier", code=code)
+
+
+@require_POST
+@citizen_required
+def my_delivery(request: HttpRequest, code: str) -> HttpResponse:
+    """Change the postal address of the result before it is dispatched (gh-5 item 7)."""
+    assert isinstance(request.user, User)
+    try:
+        dossier_delivery_change(
+            by=request.user,
+            code=code,
+            address=request.POST.get("address", ""),
+            phone=request.POST.get("phone", ""),
+        )
+    except PermissionDenied as error:
+        raise Http404(code) from error
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã cập nhật địa chỉ nhận kết quả."))
     return redirect("portal:my-dossier", code=code)

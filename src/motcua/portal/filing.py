@@ -11,6 +11,7 @@ a double click, a retried request or two tabs submit once.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,8 @@ from django.utils.translation import gettext as _
 from motcua.accounts.constants import UserKind
 from motcua.accounts.models import User
 from motcua.calendars.selectors import due_date_preview
+from motcua.datastore.selectors import store_get
+from motcua.datastore.services import store_item_to_upload
 from motcua.dossiers.constants import Channel, PartyKind, ReturnMode
 from motcua.dossiers.deadlines import duration_for
 from motcua.dossiers.models import Dossier, TemporaryUpload
@@ -444,6 +447,35 @@ def draft_attach(
     return attachment
 
 
+def draft_attach_stored(*, draft: OnlineDraft, component_id: int, item_id: Any) -> DraftAttachment:
+    """Reuse a document from the citizen's data store for one component (NĐ 45/2020).
+
+    The stored file is copied into a fresh temporary upload through the same
+    checks as a new upload; the dossier's document is marked ``reused``.
+    """
+    _editable(draft)
+    component = next((c for c in _components(draft) if c.pk == component_id), None)
+    if component is None:
+        raise UploadRejected(_("Thành phần hồ sơ không thuộc trường hợp đã chọn."))
+    try:
+        item = store_get(user=draft.user, item_id=uuid.UUID(str(item_id)))
+    except ValueError:
+        item = None
+    if item is None:
+        raise UploadRejected(_("Không tìm thấy giấy tờ này trong kho dữ liệu của bạn."))
+    if item.expired_on(timezone.localdate()):
+        raise UploadRejected(
+            _("“%(name)s” đã hết hiệu lực; hãy tải lên bản còn hiệu lực.") % {"name": item.name}
+        )
+    with transaction.atomic():
+        upload = store_item_to_upload(user=draft.user, item=item)
+        attachment = DraftAttachment.objects.create(
+            draft=draft, component=component, upload=upload, reused=True
+        )
+        OnlineDraft.objects.filter(pk=draft.pk).update(updated_at=timezone.now())
+    return attachment
+
+
 def draft_detach(*, draft: OnlineDraft, attachment_id: int) -> str:
     _editable(draft)
     attachment = draft.attachments.select_related("upload").filter(pk=attachment_id).first()
@@ -624,6 +656,7 @@ def draft_submit(*, draft_id: Any, user: User, return_url: str = "") -> Dossier:
                 name=attachment.component.name[:255],
                 component=attachment.component,
                 user=user,
+                reused=attachment.reused,
             )
         payments_attach_draft(draft_ref=str(draft.pk), dossier=dossier)
         draft.dossier = dossier

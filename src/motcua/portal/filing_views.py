@@ -22,11 +22,13 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.accounts.constants import UserKind
 from motcua.accounts.models import User
+from motcua.datastore.selectors import store_list
 from motcua.dossiers.constants import ReturnMode
 from motcua.dossiers.uploads import UploadRejected
 from motcua.payments.registry import ProviderUnavailable, payment_providers
@@ -280,8 +282,16 @@ def _documents_step(
     components = filing.draft_components(draft)
     for state in components:
         state.error = upload_errors.get(str(state.spec.pk), "")
+    assert isinstance(request.user, User)
+    today = timezone.localdate()
+    stored = [item for item in store_list(user=request.user) if not item.expired_on(today)]
     context = _context(
-        draft, FilingStep.DOCUMENTS, components=components, missing=missing, max_mb=_max_mb()
+        draft,
+        FilingStep.DOCUMENTS,
+        components=components,
+        missing=missing,
+        max_mb=_max_mb(),
+        stored=stored,
     )
     return render(request, "portal/filing/documents.html", context, status=400 if missing else 200)
 
@@ -406,6 +416,8 @@ def _int(value: Any) -> int | None:
 def filing_upload(request: HttpRequest, draft_id: Any, component_id: int) -> HttpResponse:
     """One component's file: accepted, or refused with a message next to that component."""
     draft = _draft(request, draft_id)
+    if draft.dossier_id is not None:
+        return redirect("portal:filing-done", draft_id=draft.pk)
     upload = request.FILES.get("file")
     errors: dict[str, str] = {}
     if upload is None:
@@ -436,8 +448,31 @@ def _size(size: int) -> str:
 
 @require_POST
 @citizen_required
+def filing_pick(request: HttpRequest, draft_id: Any, component_id: int) -> HttpResponse:
+    """Reuse a document from the data store for one component, instead of uploading it."""
+    draft = _draft(request, draft_id)
+    if draft.dossier_id is not None:
+        return redirect("portal:filing-done", draft_id=draft.pk)
+    try:
+        attachment = filing.draft_attach_stored(
+            draft=draft, component_id=component_id, item_id=request.POST.get("item", "")
+        )
+    except (UploadRejected, ValidationError) as error:
+        request.session[f"motcua.upload_errors.{draft.pk}"] = {str(component_id): error.messages[0]}
+    else:
+        messages.success(
+            request,
+            _("Đã lấy “%(name)s” từ kho dữ liệu.") % {"name": attachment.upload.original_name},
+        )
+    return redirect(f"{_step_url(draft, FilingStep.DOCUMENTS)}#component-{component_id}")
+
+
+@require_POST
+@citizen_required
 def filing_detach(request: HttpRequest, draft_id: Any, attachment_id: int) -> HttpResponse:
     draft = _draft(request, draft_id)
+    if draft.dossier_id is not None:
+        return redirect("portal:filing-done", draft_id=draft.pk)
     try:
         name = filing.draft_detach(draft=draft, attachment_id=attachment_id)
     except ValidationError as error:

@@ -148,6 +148,11 @@ class DraftAttachment(models.Model):
         related_name="draft_attachment",
         help_text=_("Tệp đã tải lên và kiểm tra."),
     )
+    reused = models.BooleanField(
+        _("lấy từ kho dữ liệu"),
+        default=False,
+        help_text=_("Tệp lấy từ kho dữ liệu điện tử của người nộp."),
+    )
     created_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True, help_text="")
 
     class Meta:

@@ -54,6 +54,11 @@ urlpatterns = [
         name="filing-upload",
     ),
     path(
+        "ho-so-cua-toi/ban-khai/<uuid:draft_id>/giay-to/<int:component_id>/tu-kho/",
+        filing_views.filing_pick,
+        name="filing-pick",
+    ),
+    path(
         "ho-so-cua-toi/ban-khai/<uuid:draft_id>/giay-to/go/<int:attachment_id>/",
         filing_views.filing_detach,
         name="filing-detach",
@@ -66,6 +71,12 @@ urlpatterns = [
     path("ho-so-cua-toi/<str:code>/", citizen_views.my_dossier, name="my-dossier"),
     path("ho-so-cua-toi/<str:code>/bo-sung/", citizen_views.my_supplement, name="my-supplement"),
     path("ho-so-cua-toi/<str:code>/rut/", citizen_views.my_withdrawal, name="my-withdrawal"),
+    path("ho-so-cua-toi/<str:code>/dia-chi-nhan/", citizen_views.my_delivery, name="my-delivery"),
+    path(
+        "ho-so-cua-toi/<str:code>/mau/<slug:form>.pdf",
+        citizen_views.my_form,
+        name="my-form",
+    ),
     path(
         "ho-so-cua-toi/<str:code>/giay-to/<int:document_id>/",
         citizen_views.my_document,

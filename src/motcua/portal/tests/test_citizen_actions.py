@@ -169,3 +169,56 @@ class CitizenActionTests(TestCase):
         self.assertEqual(b"".join(download.streaming_content), PDF)  # type: ignore[attr-defined]
         stored = StoredDocument.objects.get(owner=self.citizen)
         self.assertEqual(stored.name, "Bản sao trích lục khai sinh")
+
+    # --- official papers ---------------------------------------------------------------------
+
+    def test_the_receipt_is_downloadable_and_papers_never_issued_are_not(self) -> None:
+        from pypdf import PdfReader
+
+        dossier = self.receive()
+        page = self.client.get(reverse("portal:my-dossier", args=[dossier.code]))
+        receipt = reverse("portal:my-form", args=[dossier.code, "mau-01"])
+        self.assertContains(page, receipt)
+        self.assertNotContains(page, reverse("portal:my-form", args=[dossier.code, "mau-04"]))
+        response = self.client.get(receipt)
+        self.assertEqual(response["Content-Type"], "application/pdf")
+        import io
+
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+        self.assertIn("GIẤY TIẾP NHẬN HỒ SƠ", text.upper())
+        self.assertIn(dossier.code, text)
+        # No apology was written, so there is no Mẫu 04 to download.
+        missing = self.client.get(reverse("portal:my-form", args=[dossier.code, "mau-04"]))
+        self.assertEqual(missing.status_code, 404)
+        # Staff-only papers (the control sheet, the register) are not served here.
+        sheet = self.client.get(reverse("portal:my-form", args=[dossier.code, "mau-06"]))
+        self.assertEqual(sheet.status_code, 404)
+
+    # --- delivery address -------------------------------------------------------------------
+
+    def test_the_postal_address_changes_until_the_result_is_returned(self) -> None:
+        from motcua.dossiers.models import DeliveryChange
+
+        dossier = self.receive(return_mode=ReturnMode.POSTAL, delivery_address="12 Lê Lợi")
+        url = reverse("portal:my-delivery", args=[dossier.code])
+        self.assertContains(self.client.get(reverse("portal:my-dossier", args=[dossier.code])), url)
+        self.client.post(url, {"address": "  ", "phone": ""})
+        dossier.delivery.refresh_from_db()
+        self.assertEqual(dossier.delivery.address, "12 Lê Lợi")
+        self.client.post(url, {"address": "05 Hùng Vương, phường Thuận Hóa", "phone": "0905111333"})
+        dossier.delivery.refresh_from_db()
+        self.assertEqual(dossier.delivery.address, "05 Hùng Vương, phường Thuận Hóa")
+        change = DeliveryChange.objects.get(dossier=dossier)
+        self.assertEqual((change.old_address, change.by), ("12 Lê Lợi", self.citizen))
+        # Once the result is returned the address is history.
+        self.act(dossier, A.TRANSFER, R.RECEPTION_OFFICER)
+        for role in (R.DIVISION_HEAD, R.SPECIALIST, R.AGENCY_LEADER):
+            self.act(dossier, A.FORWARD, role)
+        self.act(dossier, A.ISSUE_RESULT, R.CLERK)
+        self.act(dossier, A.RETURN_RESULT, R.RECEPTION_OFFICER)
+        response = self.client.post(url, {"address": "Địa chỉ khác"}, follow=True)
+        self.assertContains(response, "không đổi được địa chỉ nữa")
+        self.assertEqual(DeliveryChange.objects.filter(dossier=dossier).count(), 1)
+        # A stranger cannot change it.
+        self.client.force_login(UserFactory())
+        self.assertEqual(self.client.post(url, {"address": "X"}).status_code, 404)

@@ -257,6 +257,49 @@ class FilingWizardTests(TestCase):
         self.client.post(url, {"file": pdf("uy-quyen.pdf")})
         self.assertEqual(draft.attachments.count(), 2)
 
+    def test_a_document_from_the_data_store_is_reused_not_uploaded_again(self) -> None:
+        import datetime as dt
+
+        from motcua.datastore.services import store_upload
+
+        stored = store_upload(
+            user=self.citizen, file=pdf("cccd-kho.pdf"), kind="Căn cước", name="CCCD của tôi"
+        )
+        expired = store_upload(
+            user=self.citizen,
+            file=pdf("cu.pdf"),
+            kind="Căn cước",
+            name="CCCD cũ",
+            issued_on=dt.date(2010, 1, 1),
+            valid_until=dt.date(2020, 1, 1),
+        )
+        draft = self.start()
+        self.fill_until_review(draft)
+        page = self.client.get(self.step_url(draft, FilingStep.DOCUMENTS))
+        self.assertContains(page, "CCCD của tôi")
+        self.assertNotContains(page, "CCCD cũ")  # an expired paper is not offered
+        pick = reverse("portal:filing-pick", args=[draft.pk, self.authorisation.pk])
+        self.client.post(pick, {"item": str(expired.pk)})
+        self.assertContains(
+            self.client.get(self.step_url(draft, FilingStep.DOCUMENTS)), "đã hết hiệu lực"
+        )
+        # Someone else's stored document cannot be picked.
+        other = store_upload(
+            user=UserFactory(), file=pdf("x.pdf"), kind="Khác", name="Của người khác"
+        )
+        self.client.post(pick, {"item": str(other.pk)})
+        self.assertEqual(draft.attachments.count(), 1)
+        self.client.post(pick, {"item": str(stored.pk)})
+        self.client.post(reverse("portal:filing-submit", args=[draft.pk]))
+        reused = DossierDocument.objects.get(component=self.authorisation)
+        self.assertTrue(reused.reused)
+        self.assertEqual(reused.original_name, "cccd-kho.pdf")
+        stored.refresh_from_db()  # the stored copy stays in the store
+        self.assertTrue(stored.file)
+        # After submission the draft's files can no longer change.
+        late = self.client.post(pick, {"item": str(stored.pk)})
+        self.assertRedirects(late, reverse("portal:filing-done", args=[draft.pk]))
+
     def test_an_expired_session_comes_back_to_the_same_step_with_what_was_typed(self) -> None:
         draft = self.start()
         self.post_step(draft, FilingStep.VARIANT, {"variant": self.world.variant.pk})
@@ -569,5 +612,5 @@ class AssetBudgetTests(TestCase):
         self.assertLess(total, 150 * 1024, f"{total} bytes compressed: {assets}")
 
 
-QUERIES_DOSSIER_PAGE = 19
-QUERIES_DOCUMENTS_STEP = 7
+QUERIES_DOSSIER_PAGE = 20
+QUERIES_DOCUMENTS_STEP = 8
