@@ -102,6 +102,8 @@ def _server_env() -> dict[str, str]:
         MOTCUA_DEBUG="false",
         MOTCUA_DATABASE_URL=_database_url(),
         MOTCUA_BENCH_APP="1",
+        # The load generator plays the proxy: each simulated client has its own address.
+        MOTCUA_TRUSTED_PROXIES="1",
     )
     return env
 

@@ -310,7 +310,12 @@ SECURE_CSP = {
 }
 
 # --- API ---------------------------------------------------------------------
+# How many reverse proxies sit in front of the app servers: the throttles (the public
+# lookup's per-address limit) take the client address from X-Forwarded-For only that
+# far back, so a client cannot dodge the limit by sending its own header. 0: no proxy.
+MOTCUA_TRUSTED_PROXIES = env_int("MOTCUA_TRUSTED_PROXIES", 0, minimum=0)
 REST_FRAMEWORK = {
+    "NUM_PROXIES": MOTCUA_TRUSTED_PROXIES,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from unittest.mock import patch
 
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -391,6 +392,18 @@ class DossierApiTests(TestCase):
         self.assertEqual(good.json()["code"], receipt["code"])
         bad = self.client.get(LOOKUP, {"code": receipt["code"], "identity_number": "046190000999"})
         self.assertEqual(bad.status_code, 404)
+
+    def test_a_forged_forwarded_address_does_not_escape_the_lookup_limit(self) -> None:
+        from rest_framework.throttling import AnonRateThrottle
+
+        receipt = self.receive()
+        params = {"code": receipt["code"], "key": receipt["lookup_key"]}
+        with patch.object(AnonRateThrottle, "THROTTLE_RATES", {"anon": "2/minute"}):
+            answers = [
+                self.client.get(LOOKUP, params, HTTP_X_FORWARDED_FOR=f"198.51.100.{i}").status_code
+                for i in range(3)
+            ]
+        self.assertEqual(answers, [200, 200, 429])
 
     def test_lookup_has_a_fixed_number_of_queries(self) -> None:
         receipt = self.receive()
