@@ -2,44 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+
+from motcua.core.registry import Registry
 
 from .base import SmsError, SmsMessage, SmsProvider
 
-
-class Registry[P: SmsProvider]:
-    def __init__(self) -> None:
-        self._plugins: dict[str, P] = {}
-
-    def register(self, key: str) -> Callable[[type[P]], type[P]]:
-        def decorator(cls: type[P]) -> type[P]:
-            if key in self._plugins:  # two vendors claiming one key is a bug
-                raise ImproperlyConfigured(f"plugin {key!r} registered twice")
-            self._plugins[key] = cls(key=key)
-            return cls
-
-        return decorator
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._plugins
-
-    def __getitem__(self, key: str) -> P:
-        try:
-            return self._plugins[key]
-        except KeyError:
-            known = ", ".join(sorted(self._plugins))
-            raise ImproperlyConfigured(
-                f"unknown SMS provider {key!r} (MOTCUA_SMS_PROVIDER); known: {known}"
-            ) from None
-
-    def keys(self) -> list[str]:
-        return sorted(self._plugins)
-
-
-sms_providers = Registry[SmsProvider]()
+sms_providers = Registry[SmsProvider]("SMS provider", "MOTCUA_SMS_PROVIDER")
 
 
 def sms_provider() -> SmsProvider | None:

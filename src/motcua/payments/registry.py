@@ -2,41 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+
+from motcua.core.registry import Registry
 
 from .base import PaymentProvider
 
-
-class Registry[P: PaymentProvider]:
-    def __init__(self) -> None:
-        self._plugins: dict[str, P] = {}
-
-    def register(self, key: str) -> Callable[[type[P]], type[P]]:
-        def decorator(cls: type[P]) -> type[P]:
-            if key in self._plugins:  # two vendors claiming one key is a bug
-                raise ImproperlyConfigured(f"payment provider {key!r} registered twice")
-            self._plugins[key] = cls(key=key)
-            return cls
-
-        return decorator
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._plugins
-
-    def __getitem__(self, key: str) -> P:
-        return self._plugins[key]
-
-    def keys(self) -> list[str]:
-        return list(self._plugins)
-
-    def plugins(self) -> list[P]:
-        return list(self._plugins.values())
-
-
-payment_providers = Registry[PaymentProvider]()
+payment_providers = Registry[PaymentProvider]("payment provider", "MOTCUA_PAYMENT_PROVIDERS")
 
 
 class ProviderUnavailable(Exception):
