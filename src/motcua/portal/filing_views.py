@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.accounts.constants import UserKind
 from motcua.accounts.models import User
+from motcua.accounts.validators import national_phone
 from motcua.datastore.selectors import store_list
 from motcua.dossiers.constants import ReturnMode
 from motcua.dossiers.uploads import UploadRejected
@@ -246,6 +247,7 @@ def _declaration_step(
         owner_form=owner_form,
         on_behalf=on_behalf,
         me=request.user,
+        me_phone=national_phone(request.user.phone) if request.user.phone else "",
         errors=_error_summary(eform, owner_form if on_behalf else None),
     )
     status = 400 if request.method == "POST" and has_errors else 200
