@@ -21,11 +21,12 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from motcua.core.numbers import money
-from motcua.dossiers.constants import DossierStatus, ReturnMode
+from motcua.dossiers.constants import Channel, DossierStatus, ReturnMode
 from motcua.dossiers.forms_official import lookup_url
 from motcua.dossiers.models import Delivery, Dossier, DossierEvent, DossierFee, SupplementRequest
 from motcua.organisations.models import Agency, Department
@@ -149,6 +150,12 @@ def _content(n: Notification) -> dict[str, Any]:
     if kind == K.RECEIVED:
         lines.append(_("Hồ sơ của Ông/Bà đã được tiếp nhận và chuyển xử lý."))
         facts.append((_("Hẹn trả kết quả"), _when(event.due_at)))
+        if dossier.channel in (Channel.ONLINE, Channel.NATIONAL_PORTAL):
+            # Accepted online: the receipt (Mẫu 01) is sent electronically (NĐ 61 Art 17(2)(b)),
+            # as a link to the signed-in copy rather than an attachment.
+            receipt = reverse("portal:my-form", args=[dossier.code, "mau-01"])
+            base = settings.MOTCUA_PUBLIC_BASE_URL.rstrip("/")
+            facts.append((_("Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)"), base + receipt))
         sms_date = _("Hẹn trả %(when)s") % {"when": _when(event.due_at)}
         next_step = _(
             "Ông/Bà không cần làm gì thêm; hồ sơ sẽ được giải quyết và trả kết quả theo ngày "

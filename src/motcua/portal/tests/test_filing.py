@@ -205,6 +205,19 @@ class FilingWizardTests(TestCase):
         self.assertEqual(document.component, self.id_card)
         self.assertEqual(dossier.delivery.address, "12 Lê Lợi, phường Thuận Hóa")
 
+        # Accepted by the one-stop: the e-mail carries the appointment and the receipt link.
+        from django.core import mail
+
+        mail.outbox.clear()
+        with self.captureOnCommitCallbacks(execute=True):
+            from motcua.dossiers.services import dossier_act
+
+            dossier_act(code=dossier.code, action="accept", by=w.staff[Role.RECEPTION_OFFICER])
+        receipt_mail = next(m for m in mail.outbox if self.citizen.email in m.to)
+        self.assertIn(reverse("portal:my-form", args=[dossier.code, "mau-01"]), receipt_mail.body)
+        self.assertIn("Hẹn trả kết quả", receipt_mail.body)
+        dossier.refresh_from_db()
+
         done = self.client.get(reverse("portal:filing-done", args=[draft.pk]))
         self.assertContains(done, dossier.code)
         self.assertContains(done, dossier.lookup_key)
@@ -214,7 +227,7 @@ class FilingWizardTests(TestCase):
         mine = self.client.get(reverse("portal:my-dossiers"))
         self.assertContains(mine, dossier.code)
         page = self.client.get(reverse("portal:my-dossier", args=[dossier.code]))
-        self.assertContains(page, "đang chờ bộ phận một cửa kiểm tra")
+        self.assertContains(page, "đã được tiếp nhận")
         self.assertContains(page, w.center.name)
         download = self.client.get(reverse("portal:my-document", args=[dossier.code, document.pk]))
         self.assertEqual(b"".join(download.streaming_content), PDF)  # type: ignore[attr-defined]
