@@ -594,6 +594,44 @@ class PortalPageQueryCountTests(TestCase):
             response = self.client.get(url)
         self.assertEqual(len(response.context["components"]), 4)
 
+    def test_the_review_step_and_the_lookup_page_do_not_grow(self) -> None:
+        from motcua.dossiers.services import dossier_act
+
+        w = self.world
+        draft = OnlineDraft.objects.create(
+            user=self.citizen,
+            procedure_version=w.variant.version,
+            variant=w.variant,
+            agency=w.center,
+            return_mode="counter",
+            reached=FilingStep.REVIEW,
+        )
+        review = reverse("portal:filing-step", args=[draft.pk, FilingStep.REVIEW.value])
+        component = ComponentFactory(variant=w.variant)
+        self.client.get(review)
+        with self.assertNumQueries(QUERIES_REVIEW_STEP):
+            self.client.get(review)
+        for i in range(3):
+            extra = ComponentFactory(variant=w.variant)
+            for target in (component, extra):
+                self.client.post(
+                    reverse("portal:filing-upload", args=[draft.pk, target.pk]),
+                    {"file": pdf(f"tep-{i}.pdf")},
+                )
+        with self.assertNumQueries(QUERIES_REVIEW_STEP):
+            response = self.client.get(review)
+        self.assertContains(response, "tep-2.pdf")
+
+        dossier = w.receive()
+        lookup = reverse("portal:lookup") + f"?code={dossier.code}&key={dossier.lookup_key}"
+        self.client.get(lookup)
+        with self.assertNumQueries(QUERIES_LOOKUP_PAGE):
+            self.client.get(lookup)
+        dossier_act(code=dossier.code, action="transfer", by=w.staff[Role.RECEPTION_OFFICER])
+        dossier_act(code=dossier.code, action="forward", by=w.staff[Role.DIVISION_HEAD])
+        with self.assertNumQueries(QUERIES_LOOKUP_PAGE):
+            self.client.get(lookup)
+
 
 @tag("gh-5")
 class AssetBudgetTests(TestCase):
@@ -627,3 +665,5 @@ class AssetBudgetTests(TestCase):
 
 QUERIES_DOSSIER_PAGE = 20
 QUERIES_DOCUMENTS_STEP = 8
+QUERIES_REVIEW_STEP = 14
+QUERIES_LOOKUP_PAGE = 6
