@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("notifications/", include("motcua.notifications.urls")),
     path("tai-khoan/", include("motcua.accounts.urls")),
     path("kho-du-lieu/", include("motcua.datastore.urls")),
+    path("can-bo/", include("motcua.workspace.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

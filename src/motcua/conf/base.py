@@ -85,10 +85,13 @@ INSTALLED_APPS = [
     "motcua.portal",
     "motcua.dossiers",
     "motcua.payments",
+    "motcua.postal",
     "motcua.notifications",
     "motcua.apiclients",
     "motcua.ratings",
     "motcua.datastore",
+    "motcua.signing",
+    "motcua.workspace",
     "motcua.demo",
 ]
 
@@ -346,6 +349,11 @@ MOTCUA_UPLOAD_MAX_BYTES = env_int("MOTCUA_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, m
 MOTCUA_UPLOAD_MAX_UNPACKED_BYTES = env_int(
     "MOTCUA_UPLOAD_MAX_UNPACKED_BYTES", 200 * 1024 * 1024, minimum=1024 * 1024
 )
+# Digital signatures of results (motcua.signing): the provider key ("local" signs
+# with the agency's PKCS#12 certificate configured in the admin) and the PEM CA
+# files whose certificates are trusted when a signed result is verified.
+MOTCUA_SIGNATURE_PROVIDER = env_str("MOTCUA_SIGNATURE_PROVIDER", "local")
+MOTCUA_SIGNATURE_TRUST_ROOTS = env_list("MOTCUA_SIGNATURE_TRUST_ROOTS", [])
 # Virus scanning of every upload by ClamAV's clamd (INSTREAM), e.g.
 # tcp://127.0.0.1:3310 or unix:///run/clamav/clamd.ctl. Unset: no scan (a
 # warning is logged once per process). Set but unreachable: uploads are refused
@@ -408,6 +416,14 @@ MOTCUA_PAYMENT_PROVIDERS = env_list(
     + (["vietqr"] if MOTCUA_VIETQR_BANK_BIN and MOTCUA_VIETQR_ACCOUNT else [])
     + (["vnpay"] if MOTCUA_PAYMENT_SIMULATOR else []),
 )
+
+# --- Results by public post (gh-6 item 9; domain.md §11.7) --------------------
+# Postal provider plugin: "local" (waybills numbered here) or "vnpost" (operator API).
+MOTCUA_POSTAL_PROVIDER = env_str("MOTCUA_POSTAL_PROVIDER", "local")
+MOTCUA_VNPOST_URL = env_url("MOTCUA_VNPOST_URL", None, schemes={"https", "http"}) or ""
+MOTCUA_VNPOST_TOKEN = env_str("MOTCUA_VNPOST_TOKEN", "")
+MOTCUA_VNPOST_CUSTOMER_CODE = env_str("MOTCUA_VNPOST_CUSTOMER_CODE", "")
+MOTCUA_VNPOST_TIMEOUT = env_int("MOTCUA_VNPOST_TIMEOUT", 15, minimum=1)
 
 # --- Logging -----------------------------------------------------------------
 LOG_LEVEL = env_choice(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.calendars.constants import Timeliness
 from motcua.organisations.constants import Role
 from motcua.procedures.constants import FeeCollection, FeeKind
+from motcua.procedures.eforms import EformJSONField
 
 from .constants import (
     Channel,
@@ -179,6 +180,13 @@ class Party(models.Model):
         help_text=_("Tài khoản trên cổng (nếu có)."),
     )
     full_name = models.CharField(_("họ và tên / tên"), max_length=200, help_text=_("Tên đầy đủ."))
+    search_name = models.CharField(
+        _("tên không dấu"),
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text=_("Tên viết thường, không dấu, để tìm kiếm không phân biệt dấu."),
+    )
     identity_number = models.CharField(
         _("số định danh"), max_length=12, blank=True, help_text=_("Số CCCD (công dân).")
     )
@@ -296,7 +304,7 @@ class DossierFormData(models.Model):
         related_name="form_data",
         help_text=_("Hồ sơ."),
     )
-    definition = models.JSONField(_("biểu mẫu"), help_text=_("Định nghĩa biểu mẫu khi nộp."))
+    definition = EformJSONField(_("biểu mẫu"), help_text=_("Định nghĩa biểu mẫu khi nộp."))
     data = models.JSONField(_("nội dung khai"), help_text=_("Dữ liệu người dân đã khai."))
 
     class Meta:

@@ -50,6 +50,7 @@ from motcua.calendars.workingtime import (
     is_office_instant,
     working_time_between,
 )
+from motcua.core.text import fold
 from motcua.organisations.constants import AgencyKind, Role
 from motcua.organisations.jurisdiction import ACTING_ROLES, jurisdiction_for
 from motcua.organisations.models import Agency, StaffMembership, valid_on_q
@@ -306,6 +307,7 @@ def _party_row(*, dossier: Dossier, role: PartyRole, party: PartyData) -> Party:
         kind=party.kind,
         user=party.user,
         full_name=party.full_name,
+        search_name=fold(party.full_name),
         identity_number=party.identity_number,
         tax_code=party.tax_code,
         phone=party.phone,
@@ -612,7 +614,16 @@ def dossier_delivery_change(*, by: User, code: str, address: str, phone: str = "
         delivery = Delivery.objects.select_for_update().get(dossier=dossier)
         if delivery.mode != ReturnMode.POSTAL:
             raise ValidationError({"address": _("Hồ sơ này không nhận kết quả qua bưu chính.")})
-        if dossier.status not in DELIVERY_OPEN or dossier.returned_at is not None:
+        # The result is with the post office (back at the agency once "returned").
+        from motcua.postal.constants import ShipmentStatus
+        from motcua.postal.models import Shipment
+
+        shipped = Shipment.objects.filter(dossier=dossier).exclude(status=ShipmentStatus.RETURNED)
+        if (
+            dossier.status not in DELIVERY_OPEN
+            or dossier.returned_at is not None
+            or shipped.exists()
+        ):
             raise ValidationError(
                 {"address": _("Kết quả đã được gửi đi hoặc đã trả; không đổi được địa chỉ nữa.")}
             )
@@ -1950,6 +1961,8 @@ def _do_issue_result(
                 )
             }
         )
+    index = ctx.step_index()
+    signature_required = index is not None and ctx.steps[index].signature_required
     data = _finish(ctx)
     if result:
         data["result"] = result
@@ -1957,6 +1970,19 @@ def _do_issue_result(
     documents = _attach_documents(
         ctx, upload_ids=upload_ids, kind=DocumentKind.RESULT, name=title, field_name="upload_ids"
     )
+    # gh-6 item 8: sign the PDF result when the step requires it, or whenever the
+    # competent agency can sign (an active certificate); the signed bytes replace
+    # the upload, so what the event records is the signed file's SHA-256.
+    from motcua.signing.services import sign_result_documents
+
+    attached = list(
+        DossierDocument.objects.filter(pk__in=[d["id"] for d in documents]).order_by("pk")
+    )
+    if sign_result_documents(
+        documents=attached, agency=ctx.dossier.competent_agency, required=signature_required
+    ):
+        data["signed"] = True
+        documents = [{"id": d.pk, "name": d.original_name, "sha256": d.sha256} for d in attached]
     if documents:
         data["documents"] = documents
     return _Result(note=note, data=data)

@@ -24,6 +24,9 @@ from motcua.dossiers.services import (
     dossier_supplement_send,
 )
 from motcua.dossiers.uploads import UploadRejected, upload_store
+from motcua.postal.constants import ShipmentStatus
+from motcua.postal.selectors import shipment_for_dossier
+from motcua.signing.selectors import result_signature_summary, signature_checks
 
 from . import citizen, filing
 from .filing_views import citizen_required
@@ -72,6 +75,7 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
     )
     timeline = citizen.dossier_timeline(dossier=dossier)
     delivery = getattr(dossier, "delivery", None)
+    shipment = shipment_for_dossier(dossier=dossier, delivery=delivery) if delivery else None
     context: dict[str, Any] = {
         "dossier": dossier,
         "plain": citizen.PLAIN_STATUS[DossierStatus(dossier.status)],
@@ -86,15 +90,19 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
         "time_left": citizen.time_left(dossier=dossier),
         "extension": getattr(dossier, "extension", None),
         "delivery": delivery,
+        "shipment": shipment,
         "can_change_address": delivery is not None
         and delivery.mode == ReturnMode.POSTAL
         and dossier.status in DELIVERY_OPEN
-        and dossier.returned_at is None,
+        and dossier.returned_at is None
+        and (shipment is None or shipment.status == ShipmentStatus.RETURNED),
         "can_withdraw": EventAction.WITHDRAW
         in dossier_allowed_actions(dossier=dossier, user=request.user),
         "open_supplement": open_supplement
         if dossier.status == DossierStatus.AWAITING_SUPPLEMENT
         else None,
+        # gh-6 item 8: each PDF result's signature, verified once per file version.
+        "signatures": signature_checks(dossier.documents.all()),
     }
     return render(request, "portal/citizen/dossier.html", context)
 
@@ -164,6 +172,10 @@ def lookup(request: HttpRequest) -> HttpResponse:
             timeline=citizen.dossier_timeline(dossier=dossier),
             time_left=citizen.time_left(dossier=dossier),
             extension=getattr(dossier, "extension", None),
+            # gh-6 item 8: signed and valid or not, without any name.
+            result_signature=result_signature_summary(dossier_id=dossier.pk)
+            if dossier.finished_at is not None
+            else None,
         )
     response = render(
         request, "portal/citizen/lookup.html", context, status=404 if not_found else 200

@@ -603,7 +603,7 @@ def draft_submit(*, draft_id: Any, user: User, return_url: str = "") -> Dossier:
     """
     with transaction.atomic():
         draft = (
-            OnlineDraft.objects.select_for_update()
+            OnlineDraft.objects.select_for_update(of=("self",))
             .filter(pk=draft_id, user=user)
             .select_related("procedure_version__procedure", "variant", "agency", "user")
             .first()

@@ -98,6 +98,7 @@ from typing import Any, ClassVar, cast
 from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.boundfield import BoundField
 from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext_lazy
@@ -119,7 +120,16 @@ RADIO_MAX_CHOICES = 4
 
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
 _TOP_KEYS = frozenset(
-    {"$schema", "title", "description", "type", "properties", "required", "additionalProperties"}
+    {
+        "$schema",
+        "title",
+        "description",
+        "type",
+        "properties",
+        "required",
+        "additionalProperties",
+        "x-order",
+    }
 )
 _COMMON_KEYS = frozenset({"type", "title", "description", "default", "x-prefill"})
 _TYPE_KEYS: dict[str, frozenset[str]] = {
@@ -255,6 +265,11 @@ def _top_problems(definition: dict[str, Any]) -> list[str]:
     if not isinstance(properties, dict) or not properties:
         problems.append(_("Biểu mẫu điện tử phải có ít nhất một trường (“properties”)."))
         properties = {}
+    order = definition.get("x-order")
+    if order is not None and (
+        not isinstance(order, list) or sorted(map(str, order)) != sorted(properties)
+    ):
+        problems.append(_("“x-order” phải liệt kê đúng một lần mỗi trường trong “properties”."))
     required = definition.get("required", [])
     if isinstance(required, list):
         for name in required:
@@ -559,11 +574,59 @@ def _cached_form_class(key: str, language: str | None) -> type[EformForm]:
     return _build_form_class(json.loads(key))
 
 
+def eform_in_order(definition: Mapping[str, Any]) -> dict[str, Any]:
+    """``definition`` with its fields in the author's order.
+
+    PostgreSQL stores JSON as ``jsonb``, which does not keep the order of an
+    object's keys, so the order of ``properties`` is also written as the list
+    ``x-order`` whenever a definition is saved (:class:`EformJSONField`).
+    """
+    own = copy.deepcopy(dict(definition))
+    order = own.get("x-order")
+    properties = own.get("properties")
+    if (
+        isinstance(order, list)
+        and isinstance(properties, dict)
+        and sorted(map(str, order)) == sorted(properties)
+    ):
+        own["properties"] = {name: properties[name] for name in order}
+    return own
+
+
+def eform_with_order(value: Any) -> Any:
+    """Record the order of ``properties`` as ``x-order`` (kept by jsonb) unless it is there."""
+    if not isinstance(value, dict) or not isinstance(value.get("properties"), dict):
+        return value
+    order = value.get("x-order")
+    if isinstance(order, list) and sorted(map(str, order)) == sorted(value["properties"]):
+        return value
+    return {**value, "x-order": list(value["properties"])}
+
+
+class EformJSONField(models.JSONField):
+    """A JSONField for e-form definitions that keeps the field order on every database.
+
+    ``x-order`` is a storage detail: it is written with the definition and, when
+    read back, used to put ``properties`` in order and then dropped, so Python
+    code, comparisons and exports see the definition exactly as its author wrote it.
+    """
+
+    def get_prep_value(self, value: Any) -> Any:
+        return super().get_prep_value(eform_with_order(value))
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        loaded = super().from_db_value(value, expression, connection)
+        if isinstance(loaded, dict) and "x-order" in loaded:
+            loaded = eform_in_order(loaded)
+            loaded.pop("x-order", None)
+        return loaded
+
+
 def _build_form_class(definition: Mapping[str, Any]) -> type[EformForm]:
     problems = eform_definition_problems(definition)
     if problems:
         raise EformDefinitionError(problems)
-    own = copy.deepcopy(dict(definition))
+    own = eform_in_order(definition)
     required = set(own.get("required", []))
     fields = {
         name: _field(prop, required=name in required) for name, prop in own["properties"].items()

@@ -30,6 +30,7 @@ from .constants import (
     UploadFileType,
     VersionStatus,
 )
+from .eforms import EformJSONField
 
 # Per-procedure upload limits are in megabytes of 1024 × 1024 bytes, like the
 # messages that quote them; at least 0.01 MB (about 10 KB).
@@ -401,7 +402,7 @@ class ProcedureVariant(models.Model):
         related_name="variants",
         help_text=_("Quy trình xử lý nội bộ của trường hợp này."),
     )
-    eform = models.JSONField(
+    eform = EformJSONField(
         _("biểu mẫu điện tử"),
         null=True,
         blank=True,

@@ -859,3 +859,23 @@ class EformTests(TestCase):
         self.assertGreater(len(long_name), 100)
         _, errors = eform_validate(BIRTH, {**FILLED, "ho_ten_me": long_name})
         self.assertEqual(errors, {})
+
+
+class EformFieldOrderTests(TestCase):
+    """The author's field order survives the database (PostgreSQL's jsonb sorts object keys)."""
+
+    def test_the_fields_come_back_in_the_authors_order(self) -> None:
+        from motcua.procedures.eforms import eform_form_class
+        from motcua.procedures.tests.factories import VariantFactory
+
+        names = ["ho_va_ten_nguoi_yeu_cau", "so", "ngay_sinh", "a_noi_cu_tru"]
+        definition = {
+            "type": "object",
+            "title": "Tờ khai",
+            "properties": {name: {"type": "string", "title": name} for name in names},
+        }
+        variant = VariantFactory(eform=definition)
+        variant.refresh_from_db()
+        self.assertEqual(list(variant.eform["properties"]), names)
+        self.assertNotIn("x-order", variant.eform)  # a storage detail
+        self.assertEqual(list(eform_form_class(variant.eform)().fields), names)
