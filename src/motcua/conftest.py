@@ -20,3 +20,9 @@ def _default_language() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """``@tag("gh-N")`` (the issue a test was written for) becomes a known pytest marker."""
+    for number in range(1, 100):
+        config.addinivalue_line("markers", f"gh-{number}: written for issue {number}")

@@ -11,7 +11,7 @@ def record_field_order(apps, schema_editor):
     be jsonb's, and the next catalogue import writes the author's order again.
     """
     Variant = apps.get_model("procedures", "ProcedureVariant")
-    for variant in Variant.objects.exclude(eform=None).iterator():
+    for variant in Variant.objects.filter(eform__isnull=False).iterator():
         ordered = motcua.procedures.eforms.eform_with_order(variant.eform)
         if ordered is not variant.eform:
             Variant.objects.filter(pk=variant.pk).update(eform=ordered)
