@@ -107,6 +107,7 @@ class EventAction(models.TextChoices):
     WITHDRAW = "withdraw", pgettext_lazy("dossier action", "Rút hồ sơ")
     STOP = "stop", pgettext_lazy("dossier action", "Dừng xử lý")
     RETURN_RESULT = "return_result", pgettext_lazy("dossier action", "Trả kết quả")
+    DISPATCH = "dispatch", pgettext_lazy("dossier action", "Gửi kết quả qua bưu chính")
     # Added with the remaining actions of gh-4 items 4–5.
     ACCEPT_TRANSFER = (
         "accept_transfer",

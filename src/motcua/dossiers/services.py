@@ -1193,8 +1193,8 @@ def _required(ctx: _Ctx, action: EventAction) -> list[tuple[int, frozenset[Role]
         return one_stop
     if action == A.REQUEST_SUPPLEMENT and dossier.status == S.SUBMITTED:
         return one_stop
-    if action == A.RETURN_RESULT:
-        # Cross-boundary: the result is returned where the dossier was received.
+    if action in (A.RETURN_RESULT, A.DISPATCH):
+        # Cross-boundary: the result is returned (or posted) where the dossier was received.
         return [(receiving, frozenset({Role.RECEPTION_OFFICER, Role.RETURNER}))]
     if action in (A.ASSIGN, A.SWITCH_VARIANT):
         return [(competent, LEADERS)]
@@ -2097,6 +2097,19 @@ def _do_stop(ctx: _Ctx, *, reason: str) -> _Result:
     return _Result(note=reason)
 
 
+def _do_dispatch(ctx: _Ctx, *, waybill: str, note: str = "") -> _Result:
+    """T20a: the result is handed to the postal service with ``waybill`` (QĐ 45/2016).
+
+    Only for a dossier whose result goes by post; the status stays RESOLVED
+    until the delivery is recorded (``return_result``).
+    """
+    waybill = _required_text("waybill", waybill)
+    mode = Delivery.objects.filter(dossier=ctx.dossier).values_list("mode", flat=True).first()
+    if mode != ReturnMode.POSTAL:
+        raise ValidationError({"waybill": _("Hồ sơ này không nhận kết quả qua bưu chính.")})
+    return _Result(note=note, data={"waybill": waybill})
+
+
 def _do_return_result(ctx: _Ctx, *, note: str = "") -> _Result:
     """T20: the result is handed over where the dossier was received (NĐ 61 Art 20(2)–(4)).
 
@@ -2151,6 +2164,7 @@ HANDLERS: dict[EventAction, Callable[..., _Result]] = {
     A.WITHDRAW: _do_withdraw,
     A.STOP: _do_stop,
     A.RETURN_RESULT: _do_return_result,
+    A.DISPATCH: _do_dispatch,
     A.RECALL: _do_recall,
     A.COORDINATION_ANSWER: _do_coordination_answer,
     A.LINK: _do_link,

@@ -87,6 +87,10 @@ ALLOWED_TRANSITIONS: dict[DossierStatus | None, frozenset[DossierStatus]] = {
     S.RESOLVED: frozenset(
         {
             S.RETURNED,  # T20 result returned (NĐ 61 Art 20(2)–(4); QĐ 45/2016)
+            # T20a: the result handed to the public postal service; it is returned when
+            # delivered. "Processed" is not "delivered" (domain.md §5.3, §12.1 #10;
+            # QĐ 45/2016 on results sent by post).
+            S.RESOLVED,
         }
     ),
     # Final: correction and recall of a returned result (T22) are audited
@@ -216,6 +220,8 @@ ACTION_EDGES: dict[EventAction, tuple[Edge, ...]] = {
     ),
     # T20: the result handed over (NĐ 61 Art 20(2)–(4); QĐ 45/2016).
     A.RETURN_RESULT: (Edge(S.RESOLVED, S.RETURNED),),
+    # T20a: the result leaves by post (QĐ 45/2016); returned once delivered.
+    A.DISPATCH: (Edge(S.RESOLVED, S.RESOLVED),),
     # T8b: the sender takes back a just-forwarded dossier (production practice).
     A.RECALL: (_processing(G.JUST_FORWARDED),),
     # T9: the coordinating agency answers (NĐ 61 Art 19(5)).

@@ -36,6 +36,7 @@ KIND_FOR_ACTION: dict[EventAction, NotificationKind] = {
     A.ISSUE_RESULT: NotificationKind.RESULT_READY,  # T19
     A.REFUSE_RESULT: NotificationKind.RESULT_REFUSED,  # T15
     A.RETURN_RESULT: NotificationKind.RETURNED,  # T20
+    A.DISPATCH: NotificationKind.DISPATCHED,  # T20a, sent by post
     A.REFUSE: NotificationKind.REFUSED,  # T4, T5c, T13b
     A.STOP: NotificationKind.STOPPED,  # T18
     A.WITHDRAW: NotificationKind.WITHDRAWN,  # T17

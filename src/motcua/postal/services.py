@@ -117,6 +117,11 @@ def shipment_create(*, dossier: Dossier, by: User) -> Shipment:
             recorded_at=now,
             recorded_by=by,
         )
+        # The dossier's history records the hand-over to the post (T20a), which also
+        # tells the citizen the result is on its way (notifications outbox).
+        from motcua.dossiers.services import dossier_act
+
+        dossier_act(code=dossier.code, action=EventAction.DISPATCH, by=by, waybill=shipment.waybill)
     return shipment
 
 

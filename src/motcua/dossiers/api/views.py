@@ -1332,6 +1332,21 @@ class DossierReturnResultApi(_DossierActionApi):
 
 
 @_action_schema(
+    A.DISPATCH,
+    "Send the result by post",
+    "T20a: the result is handed to the postal service with its waybill; it is returned"
+    " when the delivery is recorded.",
+    {"waybill": "MC1234567897", "note": ""},
+)
+class DossierDispatchApi(_DossierActionApi):
+    action = A.DISPATCH
+
+    class InputSerializer(serializers.Serializer[Any]):
+        waybill = serializers.CharField(max_length=40, help_text=_lazy("Mã vận đơn."))
+        note = _note_field()
+
+
+@_action_schema(
     A.SWITCH_VARIANT,
     "Switch the procedure variant",
     "T8b: the due instant is recomputed from reception.",
@@ -1544,6 +1559,7 @@ ACTION_VIEWS: dict[EventAction, type[_DossierActionApi]] = {
         DossierWithdrawApi,
         DossierStopApi,
         DossierReturnResultApi,
+        DossierDispatchApi,
         DossierSwitchVariantApi,
         DossierRecallApi,
         DossierCoordinationAnswerApi,

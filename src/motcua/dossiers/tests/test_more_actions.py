@@ -769,3 +769,69 @@ class TestSupplementRuleTransfer:
         with pytest.raises(ValidationError) as caught:
             catalogue_import(document)
         assert "supplement_rule" in str(caught.value)
+
+
+@pytest.mark.django_db
+class TestDispatchByPost:
+    """T20a: the issued result is handed to the post; returned when delivered."""
+
+    def issued(self, world: World, *, postal: bool) -> Dossier:
+        from motcua.dossiers.constants import ReturnMode
+
+        extra: dict[str, Any] = (
+            {"return_mode": ReturnMode.POSTAL, "delivery_address": "12 Lê Lợi, Thuận Hóa"}
+            if postal
+            else {}
+        )
+        dossier = world.receive(**extra)
+        dossier_act(code=dossier.code, action=A.TRANSFER, by=world.staff[R.RECEPTION_OFFICER])
+        for role in (R.DIVISION_HEAD, R.SPECIALIST, R.AGENCY_LEADER):
+            dossier_act(code=dossier.code, action=A.FORWARD, by=world.staff[role])
+        dossier_act(code=dossier.code, action=A.ISSUE_RESULT, by=world.staff[R.CLERK])
+        return dossier
+
+    def test_the_one_stop_dispatches_and_the_status_waits_for_delivery(
+        self, world: World, frozen: Any
+    ) -> None:
+        dossier = self.issued(world, postal=True)
+        with pytest.raises(PermissionDenied):
+            dossier_act(
+                code=dossier.code, action=A.DISPATCH, by=world.staff[R.SPECIALIST], waybill="MC1"
+            )
+        dossier_act(
+            code=dossier.code,
+            action=A.DISPATCH,
+            by=world.staff[R.RECEPTION_OFFICER],
+            waybill="MC1234567897",
+        )
+        dossier.refresh_from_db()
+        event = dossier.events.order_by("-seq").first()
+        assert event is not None
+        assert (event.action, event.from_status, event.to_status) == (
+            A.DISPATCH,
+            S.RESOLVED,
+            S.RESOLVED,
+        )
+        assert event.data["waybill"] == "MC1234567897"
+        assert dossier.returned_at is None  # processed is not delivered
+        chain_ok(dossier)
+
+    def test_a_result_collected_at_the_counter_is_not_dispatched(
+        self, world: World, frozen: Any
+    ) -> None:
+        dossier = self.issued(world, postal=False)
+        with pytest.raises(ValidationError):
+            dossier_act(
+                code=dossier.code,
+                action=A.DISPATCH,
+                by=world.staff[R.RECEPTION_OFFICER],
+                waybill="MC1234567897",
+            )
+        processing = bring(world, "step2")
+        with pytest.raises(TransitionRefused):
+            dossier_act(
+                code=processing.code,
+                action=A.DISPATCH,
+                by=world.staff[R.RECEPTION_OFFICER],
+                waybill="MC1234567897",
+            )

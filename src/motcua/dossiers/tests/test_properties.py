@@ -42,7 +42,7 @@ from motcua.accounts.tests.factories import UserFactory
 from motcua.calendars.constants import Timeliness
 from motcua.calendars.selectors import work_calendar_for
 from motcua.calendars.workingtime import WorkCalendar, add_working_time, is_office_instant
-from motcua.dossiers.constants import DossierStatus, EventAction
+from motcua.dossiers.constants import DossierStatus, EventAction, ReturnMode
 from motcua.dossiers.history import event_chain_problems
 from motcua.dossiers.models import Dossier, Extension, LinkedLeg
 from motcua.dossiers.selectors import (
@@ -136,7 +136,12 @@ class Cast:
             return w.submit_online(owner=self.owner)
         if kind == "cross":
             return w.receive(owner=self.owner, procedure_code=self.cross_code, variant_code=None)
-        return w.receive(owner=self.owner)
+        # Counter dossiers have their result sent by post, so dispatch (T20a) can run.
+        return w.receive(
+            owner=self.owner,
+            return_mode=ReturnMode.POSTAL,
+            delivery_address="12 Lê Lợi, phường Thuận Hóa",
+        )
 
 
 def fields_for(
@@ -164,6 +169,8 @@ def fields_for(
         }
     if action == A.COORDINATION_ANSWER:
         return {"answer": "Thống nhất"}
+    if action == A.DISPATCH:
+        return {"waybill": f"MC{choice:09d}0"}
     if action == A.LINK:
         hours = Decimal(1 + choice % 24)
         legs = [LegData(agency=world.department, budget_hours=hours)]
@@ -367,6 +374,7 @@ SCRIPTS: list[tuple[str, list[tuple[EventAction, int, int, int]]]] = [
             (A.SIGN, 3, 30, 0),
             (A.FORWARD, 3, 30, 0),
             (A.ISSUE_RESULT, 4, 30, 0),
+            (A.DISPATCH, 0, 1, 0),  # counter dossiers' results go by post
             (A.RETURN_RESULT, 0, 1, 0),
         ],
     ),

@@ -199,6 +199,7 @@ MORE_ACTIONS = frozenset(
         A.ACCEPT_TRANSFER,
         A.RESUBMIT,
         A.SEND_SUPPLEMENT,
+        A.DISPATCH,  # needs a dossier whose result goes by post (test_more_actions)
     }
 )
 

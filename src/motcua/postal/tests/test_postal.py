@@ -102,6 +102,23 @@ class ShipmentCreateTests(PostalWorld):
         self.assertIn(self.dossier.code, text)
         self.assertIn("Nguyễn Thị Hoa", text)
 
+    def test_the_dispatch_is_in_the_history_and_tells_the_citizen(self) -> None:
+        from motcua.dossiers.constants import EventAction
+        from motcua.notifications.constants import NotificationKind
+        from motcua.notifications.models import Notification
+
+        shipment = shipment_create(dossier=self.dossier, by=self.returner)
+        event = self.dossier.events.order_by("-seq").first()
+        assert event is not None
+        self.assertEqual(
+            (event.action, event.actor, event.data["waybill"]),
+            (EventAction.DISPATCH, self.returner, shipment.waybill),
+        )
+        self.dossier.refresh_from_db()
+        self.assertEqual(self.dossier.status, DossierStatus.RESOLVED)  # until delivered
+        sent = Notification.objects.filter(event=event, kind=NotificationKind.DISPATCHED)
+        self.assertTrue(sent.filter(user=self.citizen).exists())
+
     def test_the_label_names_sender_recipient_dossier_and_waybill(self) -> None:
         from motcua.postal.labels import label_html
 
