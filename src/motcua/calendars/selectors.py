@@ -21,6 +21,8 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 import holidays
 
@@ -28,7 +30,14 @@ from motcua.organisations.models import Agency
 
 from .constants import DurationUnit
 from .models import CalendarDay, DayKind, WorkSchedule
-from .workingtime import DEFAULT_DAY, Period, WorkCalendar, due_at, starts_at
+from .workingtime import (
+    DEFAULT_DAY,
+    Period,
+    WorkCalendar,
+    due_at,
+    starts_at,
+    working_time_between,
+)
 
 # Years covered by the national table. Deadlines are computed from reception
 # dates in this range, and the longest legal durations (a few hundred working
@@ -160,3 +169,27 @@ def due_date_preview(
         starts_at=starts_at(received_at, calendar),
         due_at=due_at(received_at, amount, unit, calendar),
     )
+
+
+def working_time_left(*, due: dt.datetime | None, agency: Agency | None, now: dt.datetime) -> str:
+    """Working time to ``due`` as officials and citizens read it: "còn 1 ngày 3 giờ" / "quá 2 giờ".
+
+    On ``agency``'s calendar (D1: a working day is 8 working hours); "" without
+    a deadline. One wording for the staff pages and the citizen's pages.
+    """
+    if due is None:
+        return ""
+    cal = work_calendar_for(agency=agency)
+    late = now > due
+    span = working_time_between(due, now, cal) if late else working_time_between(now, due, cal)
+    hours = int(span.total_seconds() // 3600)
+    days, rest = divmod(hours, int(cal.hours_per_working_day))
+    if late and not days:
+        rest = max(rest, 1)  # "quá 0 giờ" would read as on time
+    parts = []
+    if days:
+        parts.append(ngettext("%(n)d ngày", "%(n)d ngày", days) % {"n": days})
+    if rest or not days:
+        parts.append(ngettext("%(n)d giờ", "%(n)d giờ", rest) % {"n": rest})
+    amount = " ".join(parts)
+    return (_("quá %(time)s") if late else _("còn %(time)s")) % {"time": amount}

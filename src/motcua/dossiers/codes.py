@@ -40,7 +40,7 @@ def dossier_code_issue(*, agency: Agency, at: dt.datetime) -> str:
     transaction mode (conf/base.py) already serialises writers. Every other
     reception at the same agency waits from here until the caller's commit, so
     callers issue the code last, just before committing (see
-    ``services._receive``). Raises ``ValueError`` when the agency has no
+    ``services._receive_save``). Raises ``ValueError`` when the agency has no
     identifier code and ``TransactionManagementError`` outside a transaction.
     """
     if not agency.code:

@@ -19,6 +19,7 @@ never more than what the same rule lets them reach:
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
@@ -149,3 +150,28 @@ def dossier_get_for_action(
     if not dossier.reachable:
         raise PermissionDenied(f"{user} may not reach dossier {code}.")
     return dossier
+
+
+def lookup_factor_matches(
+    *, dossier_id: int, lookup_key: str, key: str = "", identity_number: str = ""
+) -> bool:
+    """The public lookup's second factor (conventions §6): the receipt's key, or the owner's CCCD.
+
+    The key is compared in constant time, ignoring case and spaces (people copy
+    it from paper); without a key, the owner's identity number (one query).
+    The API and the portal's lookup page both ask this question here.
+    """
+    given_key = "".join(key.split()).upper()
+    if given_key:
+        return secrets.compare_digest(lookup_key.upper(), given_key)
+    given_identity = "".join(identity_number.split())
+    if not given_identity:
+        return False
+    owner_identity = (
+        Party.objects.filter(dossier_id=dossier_id, role=PartyRole.OWNER)
+        .values_list("identity_number", flat=True)
+        .first()
+    )
+    if not owner_identity:
+        return False
+    return secrets.compare_digest(owner_identity, given_identity)

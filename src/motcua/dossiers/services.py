@@ -461,22 +461,23 @@ def dossier_refuse_at_counter(
             {"channel": _("Hồ sơ trực tuyến bị từ chối bằng thao tác từ chối tiếp nhận.")}
         )
     reason = _required_text("reason", reason)
+    reception = _receive_prepare(
+        by=by,
+        agency=agency,
+        procedure_code=procedure_code,
+        variant_code=variant_code,
+        channel=channel,
+        owner=owner,
+        submitter=submitter,
+        form_data=None,
+        return_mode=ReturnMode.COUNTER,
+        delivery_address="",
+        at=timezone.now(),
+        competent=None,
+        refuse_reason=reason,
+    )
     with transaction.atomic():
-        return _receive(
-            by=by,
-            agency=agency,
-            procedure_code=procedure_code,
-            variant_code=variant_code,
-            channel=channel,
-            owner=owner,
-            submitter=submitter,
-            form_data=None,
-            return_mode=ReturnMode.COUNTER,
-            delivery_address="",
-            at=timezone.now(),
-            competent=None,
-            refuse_reason=reason,
-        )
+        return _receive_save(reception)
 
 
 IMMEDIATE_UNITS = frozenset({DurationUnit.SAME_DAY, DurationUnit.NO_APPOINTMENT})
@@ -652,41 +653,6 @@ def _idempotent_replay(*, key: str, client: str, request_hash: str) -> Dossier |
     if record.request_hash != request_hash:
         raise IdempotencyConflict(key=key, client=client, dossier_code=record.dossier.code)
     return record.dossier
-
-
-def _receive(
-    *,
-    by: User | None,
-    agency: Agency,
-    procedure_code: str,
-    variant_code: str | None,
-    channel: Channel,
-    owner: PartyData,
-    submitter: PartyData | None,
-    form_data: dict[str, Any] | None,
-    return_mode: ReturnMode,
-    delivery_address: str,
-    at: dt.datetime,
-    competent: Agency | None,
-    refuse_reason: str = "",
-) -> Dossier:
-    """Read and validate the reception, then write it; the caller holds the transaction."""
-    reception = _receive_prepare(
-        by=by,
-        agency=agency,
-        procedure_code=procedure_code,
-        variant_code=variant_code,
-        channel=channel,
-        owner=owner,
-        submitter=submitter,
-        form_data=form_data,
-        return_mode=return_mode,
-        delivery_address=delivery_address,
-        at=at,
-        competent=competent,
-        refuse_reason=refuse_reason,
-    )
-    return _receive_save(reception)
 
 
 @dataclass

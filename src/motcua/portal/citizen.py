@@ -15,13 +15,11 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.accounts.models import User
 from motcua.calendars.constants import Timeliness
-from motcua.calendars.selectors import work_calendar_for
-from motcua.calendars.workingtime import working_time_between
+from motcua.calendars.selectors import working_time_left
 from motcua.dossiers.constants import DossierStatus, EventAction
 from motcua.dossiers.constants import DossierStatus as S
 from motcua.dossiers.models import (
@@ -33,6 +31,7 @@ from motcua.dossiers.models import (
     SupplementRequest,
     TemporaryUpload,
 )
+from motcua.dossiers.selectors import lookup_factor_matches
 from motcua.payments.models import Payment
 from motcua.procedures.constants import FeeCollection
 from motcua.procedures.eforms import EformForm, eform_form_class
@@ -201,30 +200,12 @@ def dossier_timeline(*, dossier: Dossier) -> list[TimelineEntry]:
 
 
 def time_left(*, dossier: Dossier, now: dt.datetime | None = None) -> str:
-    """Working time to the appointment: "còn 1 ngày 3 giờ" / "quá 2 giờ"; "" if not applicable.
-
-    Counted in working time on the competent agency's calendar (D1: a working
-    day is 8 working hours), as the officers' lists count it.
-    """
-    if dossier.due_at is None or dossier.status in FINISHED:
+    """Working time to the appointment of an active dossier ("còn 1 ngày 3 giờ"), else ""."""
+    if dossier.status in FINISHED:
         return ""
-    now = now or timezone.now()
-    cal = work_calendar_for(agency=dossier.competent_agency)
-    late = now > dossier.due_at
-    span = (
-        working_time_between(dossier.due_at, now, cal)
-        if late
-        else working_time_between(now, dossier.due_at, cal)
+    return working_time_left(
+        due=dossier.due_at, agency=dossier.competent_agency, now=now or timezone.now()
     )
-    hours = int(span.total_seconds() // 3600)
-    days, rest = divmod(hours, int(cal.hours_per_working_day))
-    if late:
-        if days:
-            return _("quá %(d)d ngày %(h)d giờ") % {"d": days, "h": rest}
-        return _("quá %(h)d giờ") % {"h": max(rest, 1)}
-    if days:
-        return _("còn %(d)d ngày %(h)d giờ") % {"d": days, "h": rest}
-    return _("còn %(h)d giờ") % {"h": rest}
 
 
 # --- public lookup (gh-5 item 8) -----------------------------------------------------------
@@ -236,8 +217,6 @@ def public_lookup(*, code: str, key: str = "", identity_number: str = "") -> Dos
     A wrong key and an unknown code both give ``None``, so codes cannot be
     enumerated. The code alone never reveals anything (conventions §6).
     """
-    import secrets
-
     code = code.strip()
     if not code or not (key.strip() or identity_number.strip()):
         return None
@@ -248,19 +227,14 @@ def public_lookup(*, code: str, key: str = "", identity_number: str = "") -> Dos
         .filter(code=code)
         .first()
     )
-    if dossier is None:
+    if dossier is None or not lookup_factor_matches(
+        dossier_id=dossier.pk,
+        lookup_key=dossier.lookup_key,
+        key=key,
+        identity_number=identity_number,
+    ):
         return None
-    if key.strip():
-        given = key.strip().upper().replace(" ", "")
-        return dossier if secrets.compare_digest(dossier.lookup_key.upper(), given) else None
-    owner_identity = (
-        Party.objects.filter(dossier=dossier, role="owner")
-        .values_list("identity_number", flat=True)
-        .first()
-    )
-    if owner_identity and secrets.compare_digest(owner_identity, identity_number.strip()):
-        return dossier
-    return None
+    return dossier
 
 
 # --- answering a supplement request online (gh-5 item 7) ------------------------------------

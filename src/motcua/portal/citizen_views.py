@@ -268,7 +268,13 @@ def my_withdrawal(request: HttpRequest, code: str) -> HttpResponse:
     try:
         dossier_act(code=code, action=EventAction.WITHDRAW, by=request.user, reason=reason)
     except TransitionRefused:
-        messages.error(request, _("Hồ sơ ở trạng thái này không rút được nữa."))
+        messages.error(
+            request,
+            _(
+                "Hồ sơ ở trạng thái này không rút được nữa; nếu cần, hãy liên hệ nơi tiếp nhận"
+                " hồ sơ ghi trên trang này."
+            ),
+        )
     except (PermissionDenied, Http404):
         raise Http404(code) from None
     except ValidationError as error:

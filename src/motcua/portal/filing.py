@@ -209,8 +209,13 @@ def draft_fees(draft: OnlineDraft) -> list[FeeLine]:
     ]
 
 
+def upfront_total(fees: list[FeeLine]) -> int:
+    """What must be paid (or promised) before submission, of the given fee lines."""
+    return sum(line.amount or 0 for line in fees if line.upfront)
+
+
 def draft_upfront_total(draft: OnlineDraft) -> int:
-    return sum(line.amount or 0 for line in draft_fees(draft) if line.upfront)
+    return upfront_total(draft_fees(draft))
 
 
 def draft_fee_subject(draft: OnlineDraft) -> DraftFees | None:

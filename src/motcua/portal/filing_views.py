@@ -15,6 +15,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -299,8 +300,6 @@ def _documents_step(
 
 
 def _max_mb() -> str:
-    from django.conf import settings
-
     return f"{settings.MOTCUA_UPLOAD_MAX_BYTES / (1024 * 1024):g}"
 
 
@@ -308,7 +307,7 @@ def _delivery_step(
     request: HttpRequest, draft: OnlineDraft, data: QueryDict | None
 ) -> HttpResponse:
     fees = filing.draft_fees(draft)
-    upfront = filing.draft_upfront_total(draft)
+    upfront = filing.upfront_total(fees)
     postal = draft.procedure_version.postal_allowed
     if data is not None:
         form = DeliveryForm(
@@ -366,6 +365,8 @@ def _render_review(
     status: int = 200,
 ) -> HttpResponse:
     eform = filing.declaration_form(draft) if draft.variant else None
+    fees = filing.draft_fees(draft)
+    unpaid = filing.draft_unpaid(draft)
     answers = []
     if eform is not None:
         eform.is_valid()
@@ -383,12 +384,12 @@ def _render_review(
         FilingStep.REVIEW,
         answers=answers,
         components=filing.draft_components(draft),
-        fees=filing.draft_fees(draft),
-        upfront=filing.draft_upfront_total(draft),
+        fees=fees,
+        upfront=filing.upfront_total(fees),
         expected_due=filing.draft_expected_due(draft),
         problems=problems if problems is not None else filing.draft_problems(draft),
-        pay_online=filing.draft_pays_online(draft) and bool(filing.draft_unpaid(draft)),
-        unpaid=filing.draft_unpaid(draft),
+        pay_online=filing.draft_pays_online(draft) and bool(unpaid),
+        unpaid=unpaid,
         engine_errors=engine_errors or [],
         owner=draft.owner if draft.on_behalf else None,
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
+from motcua.calendars.selectors import working_time_left
 from motcua.dossiers.constants import EventAction, PartyRole
 from motcua.dossiers.forms_official import ControlSheetRow, control_sheet_rows
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, DossierFee, Party
@@ -21,7 +22,7 @@ from motcua.payments.models import Payment
 from motcua.payments.selectors import payment_list_for_dossier
 
 from .actions import ActionForm, action_form
-from .selectors import RUNNING, working_time_left
+from .selectors import RUNNING
 
 PREVIEW_IMAGES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 

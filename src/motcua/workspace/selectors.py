@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
 from motcua.calendars.selectors import work_calendar_for
-from motcua.calendars.workingtime import add_working_time, working_time_between
+from motcua.calendars.workingtime import add_working_time
 from motcua.core.text import fold
 from motcua.dossiers.constants import Channel, DossierStatus, PartyRole
 from motcua.dossiers.models import Dossier, Party
@@ -191,28 +191,3 @@ def queue_counts(*, desk: Desk, filters: Filters | None = None) -> dict[Queue, i
         **{queue.name: Count("pk", filter=queue_q(desk, queue)) for queue in Queue}
     )
     return {queue: int(row[queue.name] or 0) for queue in Queue}
-
-
-def working_time_left(*, due: dt.datetime | None, agency: Agency, now: dt.datetime) -> str:
-    """Working time to ``due``: "còn 1 ngày 3 giờ" / "quá 2 giờ"; "" without a deadline.
-
-    The same wording and rule as the citizen's page
-    (:func:`motcua.portal.citizen.time_left`), for any deadline (the dossier's
-    or the current step's), on the agency's calendar (a day is 8 working hours).
-    """
-    from django.utils.translation import gettext
-
-    if due is None:
-        return ""
-    cal = work_calendar_for(agency=agency)
-    late = now > due
-    span = working_time_between(due, now, cal) if late else working_time_between(now, due, cal)
-    hours = int(span.total_seconds() // 3600)
-    days, rest = divmod(hours, int(cal.hours_per_working_day))
-    if late:
-        if days:
-            return gettext("quá %(d)d ngày %(h)d giờ") % {"d": days, "h": rest}
-        return gettext("quá %(h)d giờ") % {"h": max(rest, 1)}
-    if days:
-        return gettext("còn %(d)d ngày %(h)d giờ") % {"d": days, "h": rest}
-    return gettext("còn %(h)d giờ") % {"h": rest}

@@ -77,3 +77,27 @@ class WorkCalendarForTests(TestCase):
         with self.assertNumQueries(2):
             again = work_calendar_for(agency=agency)
         self.assertIs(again, first)
+
+
+class WorkingTimeLeftTests(TestCase):
+    """One wording of "time left" for officials and citizens, in each language."""
+
+    def test_it_counts_working_days_and_hours_and_says_overdue(self) -> None:
+        from django.utils import translation
+
+        from motcua.calendars.selectors import working_time_left
+        from motcua.calendars.workingtime import VN_TZ
+
+        now = dt.datetime(2026, 3, 10, 9, tzinfo=VN_TZ)  # Tue 09:00
+        due = dt.datetime(2026, 3, 11, 14, tzinfo=VN_TZ)  # Wed 14:00: 11 working hours
+        with translation.override("vi"):
+            self.assertEqual(working_time_left(due=due, agency=None, now=now), "còn 1 ngày 3 giờ")
+            late = working_time_left(due=now, agency=None, now=now + dt.timedelta(hours=2))
+            self.assertEqual(late, "quá 2 giờ")
+        with translation.override("en"):
+            self.assertEqual(working_time_left(due=due, agency=None, now=now), "1 day 3 hours left")
+            self.assertEqual(
+                working_time_left(due=now, agency=None, now=now + dt.timedelta(minutes=5)),
+                "1 hour overdue",
+            )
+        self.assertEqual(working_time_left(due=None, agency=None, now=now), "")

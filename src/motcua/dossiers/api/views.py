@@ -14,7 +14,6 @@ exactly like an unknown code, so codes never reveal that a dossier exists.
 from __future__ import annotations
 
 import json
-import secrets
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
@@ -70,7 +69,7 @@ from motcua.dossiers.forms_official import (
     official_form_pdf,
 )
 from motcua.dossiers.models import Dossier, DossierEvent, IdempotencyRecord, Party
-from motcua.dossiers.selectors import dossier_get_for_action, dossier_list
+from motcua.dossiers.selectors import dossier_get_for_action, dossier_list, lookup_factor_matches
 from motcua.dossiers.services import (
     IdempotencyConflict,
     LegData,
@@ -1739,18 +1738,13 @@ def _lookup(*, code: str, key: str, identity_number: str) -> list[dict[str, Any]
     if not rows:
         return None
     first = rows[0]
-    if key:
-        if secrets.compare_digest(first["lookup_key"].upper(), key.strip().upper()):
-            return rows
-        return None
-    owner_identity = (
-        Party.objects.filter(dossier_id=first["id"], role=PartyRole.OWNER)
-        .values_list("identity_number", flat=True)
-        .first()
+    matches = lookup_factor_matches(
+        dossier_id=first["id"],
+        lookup_key=first["lookup_key"],
+        key=key,
+        identity_number=identity_number,
     )
-    if owner_identity and secrets.compare_digest(owner_identity, identity_number.strip()):
-        return rows
-    return None
+    return rows if matches else None
 
 
 def _lookup_params(view: DossierLookupApi, request: Request) -> dict[str, str]:

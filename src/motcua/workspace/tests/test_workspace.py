@@ -19,7 +19,7 @@ import time_machine
 
 from motcua.accounts.models import User
 from motcua.accounts.tests.factories import UserFactory
-from motcua.calendars.selectors import work_calendar_for
+from motcua.calendars.selectors import work_calendar_for, working_time_left
 from motcua.calendars.workingtime import add_working_time
 from motcua.dossiers.constants import Channel, DossierStatus, EventAction
 from motcua.dossiers.models import Dossier
@@ -34,7 +34,6 @@ from motcua.workspace.selectors import (
     desk_for,
     queue_counts,
     queue_dossiers,
-    working_time_left,
 )
 
 R = Role
