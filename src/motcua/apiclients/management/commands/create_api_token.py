@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
 from motcua.apiclients.constants import Scope
@@ -56,8 +57,10 @@ class Command(BaseCommand):
             if user is not None:
                 person = User.objects.filter(username=user).first()
                 if person is None:
-                    raise CommandError(f"Không có tài khoản {user!r}.")
-                _, secret = api_token_issue(
+                    raise CommandError(
+                        _("Không có tài khoản “%(user)s”; kiểm tra tên đăng nhập.") % {"user": user}
+                    )
+                _token, secret = api_token_issue(
                     user=person, scopes=scopes, name=name, expires_at=expires_at
                 )
             else:
@@ -65,17 +68,22 @@ class Command(BaseCommand):
                 api_client = ApiClient.objects.filter(name=client).first()
                 if api_client is None:
                     if not agency:
-                        raise CommandError("Hệ thống mới cần --agency MÃ_CƠ_QUAN.")
+                        raise CommandError(
+                            _("Hệ thống mới cần --agency MÃ_CƠ_QUAN (mã cơ quan quản lý).")
+                        )
                     found = agency_get_by_code(code=agency)
                     if found is None:
-                        raise CommandError(f"Không có cơ quan mã {agency!r}.")
+                        raise CommandError(
+                            _("Không có cơ quan mã “%(code)s”; kiểm tra mã trong danh mục.")
+                            % {"code": agency}
+                        )
                     api_client = api_client_create(name=client, agency=found, scopes=scopes)
                 elif agency and api_client.agency.code != agency:
                     raise CommandError(
-                        f"Hệ thống {client!r} thuộc cơ quan {api_client.agency.code}, không phải"
-                        f" {agency}."
+                        _("Hệ thống “%(client)s” thuộc cơ quan %(own)s, không phải %(given)s.")
+                        % {"client": client, "own": api_client.agency.code, "given": agency}
                     )
-                _, secret = api_token_issue(
+                _token, secret = api_token_issue(
                     client=api_client, scopes=scopes, name=name, expires_at=expires_at
                 )
         except ValidationError as error:
