@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db.models import Model
@@ -26,7 +26,7 @@ from motcua.organisations.models import Agency
 from motcua.procedures.models import WorkflowStep
 
 from .constants import DossierStatus, EventAction
-from .models import Dossier, DossierEvent
+from .models import Dossier, DossierEvent, Party
 
 # Fields read back when verifying; everything the hash covers plus the hashes.
 _CHAIN_FIELDS = (
@@ -122,6 +122,8 @@ def event_append(
     step_due_at: dt.datetime | None = None,
     note: str = "",
     data: dict[str, Any] | None = None,
+    first: bool = False,
+    parties: Sequence[Party] | None = None,
 ) -> DossierEvent:
     """Append the next event of ``dossier`` to its hash chain and return it.
 
@@ -131,11 +133,20 @@ def event_append(
     chain to it (the unique (dossier, seq) constraint would then refuse one).
     ``data`` must be plain JSON (str, int, float, bool, None, list, dict);
     anything else (Decimal, datetime, NaN) raises ``TypeError``/``ValueError``.
+
+    Reception knows more than the chain can tell it, and says so to save two
+    reads on the hottest write path (gh-4 item 13): ``first`` when the dossier
+    was inserted in this transaction (no event to chain to; were that wrong,
+    the unique (dossier, seq) constraint refuses the insert), and ``parties``,
+    the dossier's parties it has just saved, for the outbox. The number of
+    outbox rows recorded is left on ``event.outbox_rows``.
     """
     if at.tzinfo is None:
         raise ValueError("Event instants must be timezone-aware.")
     last = (
-        DossierEvent.objects.filter(dossier_id=dossier.pk)
+        None
+        if first
+        else DossierEvent.objects.filter(dossier_id=dossier.pk)
         .order_by("-seq")
         .values_list("seq", "hash")
         .first()
@@ -184,7 +195,7 @@ def event_append(
     # Outbox (conventions §7): the citizen's notifications are recorded in the
     # event's transaction, so they commit or roll back with it; the services'
     # _after_commit sends them (gh-5 item 10).
-    notifications_record_for_event(event=event)
+    event.outbox_rows = len(notifications_record_for_event(event=event, parties=parties))
     return event
 
 

@@ -707,6 +707,9 @@ class IdempotencyRecord(models.Model):
 class DossierEvent(models.Model):
     """One thing that happened to a dossier. Append-only; hash-chained per dossier."""
 
+    # Not a column: how many outbox rows ``history.event_append`` recorded with it.
+    outbox_rows: int = 0
+
     dossier = models.ForeignKey(
         Dossier,
         verbose_name=_("hồ sơ"),

@@ -47,10 +47,11 @@ from motcua.calendars.constants import DurationUnit
 from motcua.calendars.selectors import work_calendar_for
 from motcua.calendars.workingtime import (
     WorkCalendar,
+    add_working_time,
     is_office_instant,
     working_time_between,
 )
-from motcua.core.text import fold
+from motcua.core.text import fold, nfc
 from motcua.organisations.constants import AgencyKind, Role
 from motcua.organisations.jurisdiction import ACTING_ROLES, jurisdiction_for
 from motcua.organisations.models import Agency, StaffMembership, valid_on_q
@@ -121,9 +122,11 @@ __all__ = [
     "TransitionRefused",
     "dossier_act",
     "dossier_allowed_actions",
+    "dossier_apology_last_instant",
     "dossier_receive",
     "dossier_receive_immediate",
     "dossier_refuse_at_counter",
+    "dossier_supplement_request_deadline",
     "dossier_supplement_send",
 ]
 
@@ -868,6 +871,8 @@ def _receive_save(
             to_status=DossierStatus(dossier.status),
             note=reception.refuse_reason,
             data={"channel": int(reception.channel)},
+            first=True,
+            parties=reception.parties,
         )
     else:
         assert reception.delivery is not None
@@ -891,6 +896,8 @@ def _receive_save(
             to_status=DossierStatus(dossier.status),
             due_at=dossier.due_at,
             data={"channel": int(reception.channel)},
+            first=True,
+            parties=reception.parties,
         )
     if idempotency is not None:
         key, client, request_hash = idempotency
@@ -900,7 +907,8 @@ def _receive_save(
     # Last: from here to the commit every other reception at this agency waits.
     dossier.code = dossier_code_issue(agency=reception.agency, at=reception.at)
     Dossier.objects.filter(pk=dossier.pk).update(code=dossier.code)
-    transaction.on_commit(partial(_after_commit, event.pk))
+    if event.outbox_rows:  # nothing to send: no read after the commit either
+        transaction.on_commit(partial(_after_commit, event.pk))
     return dossier
 
 
@@ -1139,14 +1147,30 @@ def _open_before_reception(dossier: Dossier) -> SupplementRequest | None:
 
 def _apology_possible(ctx: _Ctx) -> bool:
     """D7 (NĐ 61 Art 19(9)): once, before the due instant, at least the notice before it."""
-    dossier = ctx.dossier
+    return dossier_apology_last_instant(dossier=ctx.dossier, now=ctx.now, cal=ctx.cal) is not None
+
+
+def dossier_apology_last_instant(
+    *, dossier: Dossier, now: dt.datetime | None = None, cal: WorkCalendar | None = None
+) -> dt.datetime | None:
+    """The last instant an apology (Mẫu 04) is still allowed, or ``None`` when it is not now.
+
+    D7: once (no extension yet), before the due instant and at least
+    ``MOTCUA_APOLOGY_MIN_NOTICE_HOURS`` working hours before it. A read for
+    the staff workspace; the transition guard uses the same rule.
+    """
     if dossier.due_at is None:
-        return False
+        return None
+    now = now or timezone.now()
+    if now >= dossier.due_at:
+        return None
     if Extension.objects.filter(dossier=dossier).exists():
-        return False
-    if ctx.now >= dossier.due_at:
-        return False
-    return working_time_between(ctx.now, dossier.due_at, ctx.cal) >= _apology_min_notice()
+        return None
+    cal = cal or work_calendar_for(agency=dossier.competent_agency)
+    spare = working_time_between(now, dossier.due_at, cal) - _apology_min_notice()
+    if spare < dt.timedelta(0):
+        return None
+    return add_working_time(now, spare, cal)
 
 
 def _required(ctx: _Ctx, action: EventAction) -> list[tuple[int, frozenset[Role]]]:
@@ -1433,8 +1457,20 @@ def _do_request_supplement(
 
 def _supplement_request_deadline(ctx: _Ctx) -> dt.datetime | None:
     """The last instant for a supplement request during processing (D6, Mẫu 02)."""
+    return dossier_supplement_request_deadline(dossier=ctx.dossier, cal=ctx.cal)
+
+
+def dossier_supplement_request_deadline(
+    *, dossier: Dossier, cal: WorkCalendar | None = None
+) -> dt.datetime | None:
+    """The last instant for a supplement request during processing (D6, Mẫu 02).
+
+    ``MOTCUA_SUPPLEMENT_REQUEST_WORKING_DAYS`` working days from the competent
+    unit's reception (the transfer, or the acceptance of a cross-boundary
+    dossier); ``None`` before that. Read by the staff workspace's warning.
+    """
     received = (
-        DossierEvent.objects.filter(dossier=ctx.dossier, action__in=[A.TRANSFER, A.ACCEPT_TRANSFER])
+        DossierEvent.objects.filter(dossier=dossier, action__in=[A.TRANSFER, A.ACCEPT_TRANSFER])
         .order_by("-seq")
         .values_list("at", flat=True)
         .first()
@@ -1442,7 +1478,8 @@ def _supplement_request_deadline(ctx: _Ctx) -> dt.datetime | None:
     if received is None:
         return None
     hours = Decimal(_supplement_request_working_days() * 8)
-    return step_due_from(start=received, budget_hours=hours, cal=ctx.cal)
+    cal = cal or work_calendar_for(agency=dossier.competent_agency)
+    return step_due_from(start=received, budget_hours=hours, cal=cal)
 
 
 def _do_submit_supplement(ctx: _Ctx, *, note: str = "") -> _Result:
@@ -2076,15 +2113,40 @@ def _do_dispatch(ctx: _Ctx, *, waybill: str, note: str = "") -> _Result:
     return _Result(note=note, data={"waybill": waybill})
 
 
-def _do_return_result(ctx: _Ctx, *, note: str = "") -> _Result:
+def _do_return_result(
+    ctx: _Ctx,
+    *,
+    note: str = "",
+    receiver_name: str = "",
+    receiver_identity: str = "",
+    on_behalf_of: str = "",
+    originals_returned: bool = False,
+) -> _Result:
     """T20: the result is handed over where the dossier was received (NĐ 61 Art 20(2)–(4)).
 
-    Returned electronically, the result files go to the owner's personal data
+    At the counter the officer records who took the result (``receiver_name``,
+    ``receiver_identity``, ``on_behalf_of`` when collecting for the owner) and
+    whether the originals the citizen lent were handed back; they go in the
+    event's ``data`` (the result-return receipt prints them). Returned
+    electronically, the result files go to the owner's personal data
     store (NĐ 45/2020 Art 9; QĐ 766 "shared to the citizen's store") when the
     owner has an account; the citizen downloads them from "My dossiers".
     """
     ctx.dossier.returned_at = ctx.now
     data: dict[str, Any] = {}
+    receiver = {
+        "name": nfc(receiver_name).strip(),
+        "identity_number": receiver_identity.strip(),
+        "on_behalf_of": nfc(on_behalf_of).strip(),
+    }
+    if receiver["on_behalf_of"] and not receiver["name"]:
+        raise ValidationError(
+            {"receiver_name": _("Nhập họ tên người nhận kết quả thay cho chủ hồ sơ.")}
+        )
+    if any(receiver.values()):
+        data["receiver"] = receiver
+    if originals_returned:
+        data["originals_returned"] = True
     mode = Delivery.objects.filter(dossier=ctx.dossier).values_list("mode", flat=True).first()
     if mode == ReturnMode.ELECTRONIC:
         results = list(

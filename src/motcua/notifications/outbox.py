@@ -12,6 +12,7 @@ it without pulling in rendering, e-mail or SMS code.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -92,7 +93,9 @@ def _rows_for(party: Party) -> list[_Row]:
     return rows
 
 
-def notifications_record_for_event(*, event: DossierEvent) -> list[Notification]:
+def notifications_record_for_event(
+    *, event: DossierEvent, parties: Sequence[Party] | None = None
+) -> list[Notification]:
     """Add the outbox rows for ``event`` (call inside the event's transaction).
 
     One row per (event, recipient, channel) for the owner and, when someone
@@ -101,19 +104,24 @@ def notifications_record_for_event(*, event: DossierEvent) -> list[Notification]
     an SMS provider is configured. The same address given for both parties
     gets one message. Re-recording the same event adds nothing (unique
     constraint, conflicts ignored). Two queries for a notifiable event
-    (parties with their accounts, one insert), none otherwise.
+    (parties with their accounts, one insert), none otherwise; one less when
+    the caller passes the dossier's ``parties`` it holds already (reception).
     """
     kind = kind_for_event(event)
     if kind is None:
         return []
-    parties = (
-        Party.objects.filter(dossier_id=event.dossier_id, role__in=PartyRole.values)
-        .select_related("user__notification_preference")
-        .order_by("role")  # "owner" before "submitter": the owner's language wins
-    )
+    ordered: Iterable[Party]
+    if parties is None:
+        ordered = (
+            Party.objects.filter(dossier_id=event.dossier_id, role__in=PartyRole.values)
+            .select_related("user__notification_preference")
+            .order_by("role")  # "owner" before "submitter": the owner's language wins
+        )
+    else:
+        ordered = sorted((p for p in parties if p.role in PartyRole.values), key=lambda p: p.role)
     seen: set[tuple[str, str]] = set()
     rows: list[Notification] = []
-    for party in parties:
+    for party in ordered:
         for row in _rows_for(party):
             if (row.channel, row.recipient) in seen:
                 continue
