@@ -47,7 +47,6 @@ import datetime as dt
 import itertools
 import json
 import os
-import queue
 import random
 import sys
 import threading
@@ -61,9 +60,11 @@ from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
-# bench/ holds calendar.py, which would shadow the stdlib module: replace the script's
-# directory on the path with src/ (as bench/calendar.py does).
+# bench/ holds calendar.py and queue.py, which would shadow the stdlib modules: replace the
+# script's directory on the path with src/ (as bench/calendar.py does) before importing them.
 sys.path[0] = str(ROOT / "src")
+
+import queue  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/motcua_seed"
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -29,7 +29,10 @@ urlpatterns += i18n_patterns(
     path("notifications/", include("motcua.notifications.urls")),
     path("tai-khoan/", include("motcua.accounts.urls")),
     path("kho-du-lieu/", include("motcua.datastore.urls")),
+    path("xep-hang/", include("motcua.tickets.urls")),
+    path("can-bo/quay/", include("motcua.tickets.staff_urls")),
     path("can-bo/", include("motcua.workspace.urls")),
+    path("giam-sat/", include("motcua.supervision.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

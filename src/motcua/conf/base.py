@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "motcua.datastore",
     "motcua.signing",
     "motcua.workspace",
+    "motcua.supervision",
+    "motcua.tickets",
     "motcua.demo",
 ]
 

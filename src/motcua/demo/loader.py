@@ -233,6 +233,13 @@ def _load_counters(*, agencies: Mapping[str, Agency], fields: Mapping[str, Proce
                 operator=operator,
                 fields=[fields[code] for code in row.fields],
             )
+    # The queue (gh-7): one ticket service per counter, so the kiosk and counters work.
+    from motcua.tickets.demo import load_demo_queue
+
+    load_demo_queue(
+        centres=[centre for centre, _ubnd, _rows in placements],
+        interleaved=[agencies["trungtam"]],
+    )
 
 
 # --- Catalogue and offerings -------------------------------------------------------------------

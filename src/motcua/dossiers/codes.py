@@ -13,10 +13,10 @@ import datetime as dt
 import secrets
 from zoneinfo import ZoneInfo
 
-from django.db import connection, transaction
-from django.db.models import Field
+from django.db import transaction
 from django.db.transaction import TransactionManagementError
 
+from motcua.core.sequences import sequence_next
 from motcua.organisations.models import Agency
 
 from .models import DossierCodeCounter
@@ -55,39 +55,9 @@ def dossier_code_issue(*, agency: Agency, at: dt.datetime) -> str:
             "dossier_code_issue() must run inside the transaction that creates the dossier."
         )
     day = at.astimezone(VIETNAM).date()
-    number = _counter_next(agency_id=agency.pk, day=day)
+    # One upsert takes the number and locks the (agency, day) row until the commit.
+    number = sequence_next(model=DossierCodeCounter, keys={"agency": agency.pk, "day": day})
     return f"{agency.code}-{day:%y%m%d}-{number:04d}"
-
-
-def _counter_next(*, agency_id: int, day: dt.date) -> int:
-    """Increment and return the (agency, day) counter in one statement, creating it race-free.
-
-    ``INSERT … ON CONFLICT (agency, day) DO UPDATE SET last = last + 1 RETURNING last``
-    (PostgreSQL ≥ 9.5, SQLite ≥ 3.35): the first reception of the day inserts 1;
-    the others increment the existing row. On PostgreSQL a concurrent first
-    insert of the same (agency, day) makes ours wait for it and then take the
-    update branch; either way the row stays locked by this transaction until
-    it ends, which is what makes the numbers gapless.
-    """
-    table = connection.ops.quote_name(DossierCodeCounter._meta.db_table)
-    agency, day_column, last = (_column(name) for name in ("agency", "day", "last"))
-    sql = (
-        f"INSERT INTO {table} ({agency}, {day_column}, {last}) VALUES (%s, %s, 1) "  # noqa: S608
-        f"ON CONFLICT ({agency}, {day_column}) DO UPDATE SET {last} = {table}.{last} + 1 "
-        f"RETURNING {last}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [agency_id, connection.ops.adapt_datefield_value(day)])
-        row = cursor.fetchone()
-    assert row is not None
-    return int(row[0])
-
-
-def _column(name: str) -> str:
-    field = DossierCodeCounter._meta.get_field(name)
-    assert isinstance(field, Field)
-    assert field.column is not None
-    return connection.ops.quote_name(field.column)
 
 
 def lookup_key_new() -> str:

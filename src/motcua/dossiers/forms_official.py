@@ -329,7 +329,7 @@ def _parties(dossier: Dossier) -> dict[str, Party]:
     return {p.role: p for p in Party.objects.filter(dossier=dossier)}
 
 
-def _issuer(agency: Agency) -> dict[str, str]:
+def issuer_context(agency: Agency) -> dict[str, str]:
     """The issuing body in two lines, upper case: the parent, then the agency itself."""
     parent = agency.parent.name.upper() if agency.parent_id and agency.parent else ""
     return {"issuer_parent": parent, "issuer_name": agency.name.upper()}
@@ -347,7 +347,7 @@ def _base_context(
         "title": form.label,
         "dossier": dossier,
         "code": dossier.code,
-        **_issuer(issuer),
+        **issuer_context(issuer),
         "place_date": place_date(issuer.unit.name, today),
         "lookup_url": url,
         "qr": qr_data_uri(url),
@@ -374,30 +374,46 @@ def _last_event(events: Sequence[DossierEvent], actions: Iterable[EventAction]) 
     raise FormNotApplicable(", ".join(sorted(wanted)))
 
 
-def _components(dossier: Dossier) -> list[dict[str, Any]]:
+def _components(dossier: Dossier, first: DossierEvent | None = None) -> list[dict[str, Any]]:
     """The components received (Mẫu 01 table): No. | name | original | certified | photocopy.
 
-    Components of the variant with an attached document, then attached
-    documents outside the catalogue (one photocopy each: an electronic file).
-    A paper dossier with nothing digitised lists the variant's required
-    components: reception accepted it as complete (NĐ 61 Art 17(1)).
+    The counter's checklist when the officer recorded one (the first event's
+    ``data["components"]``: what was received on paper, with its counts);
+    otherwise the components of the variant with an attached document. Then
+    attached documents outside the catalogue (one photocopy each: an
+    electronic file). A paper dossier with neither lists the variant's
+    required components: reception accepted it as complete (NĐ 61 Art 17(1)).
     """
-    specs = list(ComponentSpec.objects.filter(variant_id=dossier.variant_id).order_by("order"))
     documents = list(dossier.documents.all())
-    attached = {d.component_id for d in documents if d.component_id}
     rows: list[dict[str, Any]] = []
-    chosen = (
-        [s for s in specs if s.pk in attached] if documents else [s for s in specs if s.required]
-    )
-    for spec in chosen:
-        rows.append(
-            {
-                "name": spec.name,
-                "originals": spec.originals or "",
-                "certified": spec.certified_copies or "",
-                "copies": spec.copies or "",
-            }
+    checklist = (first.data or {}).get("components") if first is not None else None
+    if checklist:
+        for item in checklist:
+            rows.append(
+                {
+                    "name": item["name"],
+                    "originals": item["originals"] or "",
+                    "certified": item["certified"] or "",
+                    "copies": item["copies"] or "",
+                }
+            )
+    else:
+        specs = list(ComponentSpec.objects.filter(variant_id=dossier.variant_id).order_by("order"))
+        attached = {d.component_id for d in documents if d.component_id}
+        chosen = (
+            [s for s in specs if s.pk in attached]
+            if documents
+            else [s for s in specs if s.required]
         )
+        for spec in chosen:
+            rows.append(
+                {
+                    "name": spec.name,
+                    "originals": spec.originals or "",
+                    "certified": spec.certified_copies or "",
+                    "copies": spec.copies or "",
+                }
+            )
     for document in documents:
         if document.component_id is None:
             rows.append({"name": document.name, "originals": "", "certified": "", "copies": 1})
@@ -465,7 +481,7 @@ def _context_01(dossier: Dossier, ctx: dict[str, Any], events: list[DossierEvent
         online_duration_unit=dossier.variant.online_duration_unit,
     )
     ctx.update(
-        components=_components(dossier),
+        components=_components(dossier, events[0] if events else None),
         sets=1,
         duration=duration_text(amount, unit, in_words=True),
         no_appointment=dossier.due_at is None,
@@ -582,7 +598,12 @@ def _context_receipt(dossier: Dossier, ctx: dict[str, Any], events: list[Dossier
     issued = _last_event(events, [A.ISSUE_RESULT, A.REFUSE_RESULT])
     result = (issued.data or {}).get("result") or {}
     officer = returned.actor
+    receiver = (returned.data or {}).get("receiver") or {}
     ctx.update(
+        receiver_name=str(receiver.get("name") or ""),
+        receiver_identity=str(receiver.get("identity_number") or ""),
+        on_behalf_of=str(receiver.get("on_behalf_of") or ""),
+        originals_returned=bool((returned.data or {}).get("originals_returned")),
         officer=_person(officer),
         officer_phone=getattr(officer, "phone", "") if officer else "",
         result_kind=str(result.get("kind") or result.get("type") or ""),
@@ -648,17 +669,17 @@ def _template(form: OfficialForm) -> str:
     return f"dossiers/forms/{form.value}.html"
 
 
-def _render(template: str, ctx: dict[str, Any], *, for_pdf: bool) -> str:
+def form_render(template: str, ctx: dict[str, Any], *, for_pdf: bool) -> str:
     return render_to_string(template, {**ctx, "for_pdf": for_pdf, "stylesheet": STYLESHEET})
 
 
-def _pdf(html: str, base_url: str) -> bytes:
+def _pdf(html: str, base_url: str, stylesheet: str = STYLESHEET) -> bytes:
     # Imported here: WeasyPrint loads Pango/fontconfig, which the web process
     # should only pay for when it prints.
     from weasyprint import CSS, HTML  # type: ignore[import-untyped]
 
-    path = finders.find(STYLESHEET)
-    assert isinstance(path, str), f"static file {STYLESHEET} not found"
+    path = finders.find(stylesheet)
+    assert isinstance(path, str), f"static file {stylesheet} not found"
     document = HTML(string=html, base_url=base_url or None)
     return bytes(document.write_pdf(stylesheets=[CSS(filename=path)]))
 
@@ -666,13 +687,13 @@ def _pdf(html: str, base_url: str) -> bytes:
 def official_form_html(*, dossier: Dossier, form: OfficialForm, request_base_url: str = "") -> str:
     """``form`` for ``dossier`` as a full HTML page linking the static stylesheet."""
     ctx = official_form_context(dossier=dossier, form=form, request_base_url=request_base_url)
-    return _render(_template(OfficialForm(form)), ctx, for_pdf=False)
+    return form_render(_template(OfficialForm(form)), ctx, for_pdf=False)
 
 
 def official_form_pdf(*, dossier: Dossier, form: OfficialForm, request_base_url: str = "") -> bytes:
     """``form`` for ``dossier`` as PDF bytes (WeasyPrint, page size by form)."""
     ctx = official_form_context(dossier=dossier, form=form, request_base_url=request_base_url)
-    return _pdf(_render(_template(OfficialForm(form)), ctx, for_pdf=True), request_base_url)
+    return _pdf(form_render(_template(OfficialForm(form)), ctx, for_pdf=True), request_base_url)
 
 
 # --- Mẫu 07: the register ------------------------------------------------------------------
@@ -750,7 +771,7 @@ def _register_context(*, agency: Agency, start: dt.date, end: dt.date) -> dict[s
     return {
         "form": OfficialForm.FORM_07,
         "title": OfficialForm.FORM_07.label,
-        **_issuer(agency),
+        **issuer_context(agency),
         "place_date": place_date(agency.unit.name, timezone.localdate()),
         "period": _("Từ %(start)s đến %(end)s")
         % {"start": start.strftime("%d/%m/%Y"), "end": end.strftime("%d/%m/%Y")},
@@ -758,13 +779,23 @@ def _register_context(*, agency: Agency, start: dt.date, end: dt.date) -> dict[s
     }
 
 
+def register_context(*, agency: Agency, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """What Mẫu 07 shows (heading, period, rows as dicts); also used for its Excel (gh-8)."""
+    return _register_context(agency=agency, start=start, end=end)
+
+
+def html_to_pdf(html: str, *, stylesheet: str = STYLESHEET, base_url: str = "") -> bytes:
+    """Any printable page as PDF with ``stylesheet`` (a static path), as the forms are printed."""
+    return _pdf(html, base_url, stylesheet)
+
+
 def register_html(*, agency: Agency, start: dt.date, end: dt.date) -> str:
     """Mẫu 07 (Sổ theo dõi hồ sơ) of ``agency`` for a period, as HTML."""
     ctx = _register_context(agency=agency, start=start, end=end)
-    return _render(_template(OfficialForm.FORM_07), ctx, for_pdf=False)
+    return form_render(_template(OfficialForm.FORM_07), ctx, for_pdf=False)
 
 
 def register_pdf(*, agency: Agency, start: dt.date, end: dt.date) -> bytes:
     """Mẫu 07 of ``agency`` for a period, as an A4 landscape PDF."""
     ctx = _register_context(agency=agency, start=start, end=end)
-    return _pdf(_render(_template(OfficialForm.FORM_07), ctx, for_pdf=True), "")
+    return _pdf(form_render(_template(OfficialForm.FORM_07), ctx, for_pdf=True), "")

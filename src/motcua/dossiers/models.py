@@ -148,6 +148,10 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["competent_agency", "status", "due_at"]),
             models.Index(fields=["received_by", "received_at"]),
+            # The one-stop's queues (gh-6 item 13): open statuses of one receiving agency.
+            models.Index(
+                fields=["received_by", "status", "due_at"], name="dossier_received_status_due"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -202,6 +206,12 @@ class Party(models.Model):
         verbose_name_plural = _("người liên quan")
         constraints = [
             models.UniqueConstraint(fields=["dossier", "role"], name="party_one_per_role")
+        ]
+        # The staff search by exact identity number or tax code (gh-6 item 13); the
+        # partial-name search has a trigram index on PostgreSQL (migration 0009).
+        indexes = [
+            models.Index(fields=["identity_number"], name="party_identity_number"),
+            models.Index(fields=["tax_code"], name="party_tax_code"),
         ]
 
     def __str__(self) -> str:
@@ -672,6 +682,30 @@ class DossierCodeCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.day}: {self.last}"
+
+
+class ResultNumberCounter(models.Model):
+    """Per competent agency, per year: the last number of its register of results (văn thư)."""
+
+    agency = models.ForeignKey(
+        "organisations.Agency",
+        verbose_name=_("cơ quan giải quyết"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Cơ quan ban hành kết quả."),
+    )
+    year = models.PositiveSmallIntegerField(_("năm"), help_text=_("Năm ban hành (giờ Việt Nam)."))
+    last = models.PositiveIntegerField(_("số cuối"), default=0, help_text=_("Số đã cấp cuối cùng."))
+
+    class Meta:
+        verbose_name = _("sổ số văn bản kết quả")
+        verbose_name_plural = _("sổ số văn bản kết quả")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="result_number_unique_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.year}: {self.last}"
 
 
 class IdempotencyRecord(models.Model):

@@ -29,7 +29,7 @@ from motcua.accounts.models import User
 from motcua.organisations.jurisdiction import jurisdiction_for
 
 from .constants import DossierStatus, EventAction, PartyRole
-from .models import CoordinationRequest, Dossier, LinkedLeg, Party
+from .models import CoordinationRequest, Dossier, LinkedLeg, Party, ResultNumberCounter
 
 # Actions an officer of an agency *outside* the dossier's jurisdiction may take
 # when that agency has an open coordination request or liên thông leg on it.
@@ -175,3 +175,17 @@ def lookup_factor_matches(
     if not owner_identity:
         return False
     return secrets.compare_digest(owner_identity, given_identity)
+
+
+def result_number_next(*, agency_id: int, on: dt.date) -> int:
+    """The number ``agency_id``'s register of results would issue next in ``on``'s year.
+
+    A preview for the clerk's form: the number itself is taken when the result
+    is issued (``services._result_number``), so two clerks never get the same.
+    """
+    last = (
+        ResultNumberCounter.objects.filter(agency_id=agency_id, year=on.year)
+        .values_list("last", flat=True)
+        .first()
+    )
+    return (last or 0) + 1

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -51,6 +52,7 @@ from motcua.calendars.workingtime import (
     is_office_instant,
     working_time_between,
 )
+from motcua.core.sequences import sequence_at_least, sequence_next
 from motcua.core.text import fold, nfc
 from motcua.organisations.constants import AgencyKind, Role
 from motcua.organisations.jurisdiction import ACTING_ROLES, jurisdiction_for
@@ -58,6 +60,7 @@ from motcua.organisations.models import Agency, StaffMembership, valid_on_q
 from motcua.procedures.constants import StepAction
 from motcua.procedures.eforms import eform_validate
 from motcua.procedures.models import (
+    ComponentSpec,
     ProcedureOffering,
     ProcedureVariant,
     ProcedureVersion,
@@ -103,6 +106,7 @@ from .models import (
     IdempotencyRecord,
     LinkedLeg,
     Party,
+    ResultNumberCounter,
     SupplementRequest,
     SyncState,
 )
@@ -160,6 +164,25 @@ class IdempotencyConflict(Exception):
             f"Idempotency-Key {key!r} of {client!r} was used for a different request "
             f"(dossier {dossier_code})."
         )
+
+
+@dataclass(frozen=True)
+class ReceivedComponent:
+    """A component of the variant the one-stop received on paper, with its counts (Mẫu 01)."""
+
+    component_id: int
+    originals: int = 0
+    certified: int = 0
+    copies: int = 0
+
+    def as_data(self, name: str) -> dict[str, Any]:
+        return {
+            "id": self.component_id,
+            "name": name,
+            "originals": self.originals,
+            "certified": self.certified,
+            "copies": self.copies,
+        }
 
 
 @dataclass(frozen=True)
@@ -343,6 +366,8 @@ def dossier_receive(
     client: str = "",
     competent_agency: Agency | None = None,
     uploads: Sequence[Mapping[str, Any]] = (),
+    received_components: Sequence[ReceivedComponent] = (),
+    assisted_at: Agency | None = None,
 ) -> Dossier:
     """Create a dossier: received at the counter or by post (T5, T6), or submitted online (T1).
 
@@ -371,6 +396,13 @@ def dossier_receive(
     the caller attaches them, and they are part of what makes two requests the
     same one.
 
+    ``received_components`` is the counter's checklist: the variant's
+    components received on paper and how many originals, certified copies and
+    copies of each; the first event keeps it (its ``data["components"]``) and
+    Mẫu 01 lists exactly that. ``assisted_at`` marks an online dossier an
+    officer filed for the citizen at that one-stop (domain.md §5.1; the event's
+    ``data["assisted"]``).
+
     Everything is read and validated first, outside the writing transaction;
     the writes follow, and the dossier code is issued last, just before the
     commit, so the agency's daily counter stays locked as briefly as possible
@@ -398,6 +430,8 @@ def dossier_receive(
         "received_at": received_at.isoformat() if received_at else None,
         "competent_agency": competent_agency.pk if competent_agency else None,
         "uploads": [dict(upload) for upload in uploads],
+        "components": [c.as_data("") for c in received_components],
+        "assisted_at": assisted_at.pk if assisted_at else None,
     }
     request_hash = _request_hash(payload)
     if idempotency_key:
@@ -419,6 +453,8 @@ def dossier_receive(
         delivery_address=delivery_address,
         at=at,
         competent=competent_agency,
+        received_components=received_components,
+        assisted_at=assisted_at,
     )
     try:
         # A savepoint only when a concurrent request with the same key may make the
@@ -497,6 +533,7 @@ def dossier_receive_immediate(
     form_data: dict[str, Any] | None = None,
     result: dict[str, Any] | None = None,
     note: str = "",
+    received_components: Sequence[ReceivedComponent] = (),
 ) -> Dossier:
     """T5d: an immediate-result procedure at the counter, in one sitting (NĐ 61 Art 17(4)).
 
@@ -519,6 +556,7 @@ def dossier_receive_immediate(
             submitter=submitter,
             form_data=form_data,
             return_mode=ReturnMode.COUNTER,
+            received_components=received_components,
         )
         variant = dossier.variant
         immediate = DurationUnit(variant.duration_unit) in IMMEDIATE_UNITS or not variant.duration
@@ -673,6 +711,8 @@ class _Reception:
     delivery: Delivery | None = None
     form_data: DossierFormData | None = None
     fees: list[DossierFee] = field(default_factory=list)
+    # The first event's data beyond the channel: the counter's checklist, assisted filing.
+    event_data: dict[str, Any] = field(default_factory=dict)
 
 
 def _current_variant(
@@ -725,9 +765,15 @@ def _receive_prepare(
     at: dt.datetime,
     competent: Agency | None,
     refuse_reason: str = "",
+    received_components: Sequence[ReceivedComponent] = (),
+    assisted_at: Agency | None = None,
 ) -> _Reception:
     """Every read and check of a reception, in order; raises before anything is written."""
     online = channel in ONLINE_CHANNELS
+    if assisted_at is not None and not online:
+        raise ValidationError(
+            {"channel": _("Chỉ hồ sơ nộp trực tuyến mới được ghi là nộp có cán bộ hỗ trợ.")}
+        )
     actor_role = ""
     if not online:
         # Counter and postal reception: a reception officer of the receiving one-stop.
@@ -779,6 +825,7 @@ def _receive_prepare(
         status=status,
         submitted_at=at if online else None,
         received_at=None if online or refuse_reason else at,
+        assisted_at=assisted_at,
         summary=version.name[:500],
     )
     if status == S.RECEIVED:
@@ -808,6 +855,9 @@ def _receive_prepare(
         refuse_reason=refuse_reason,
         dossier=dossier,
         parties=parties,
+        event_data=_received_data(
+            variant=variant, received=received_components, assisted=assisted_at is not None
+        ),
     )
     if refuse_reason:
         # T5c: nothing is received, so no fees, form data or delivery are pinned.
@@ -836,6 +886,32 @@ def _receive_prepare(
         for rule in variant.fees.order_by("kind", "id")
     ]
     return reception
+
+
+def _received_data(
+    *, variant: ProcedureVariant, received: Sequence[ReceivedComponent], assisted: bool
+) -> dict[str, Any]:
+    """The counter's checklist and the assisted-filing mark, for the first event's data."""
+    data: dict[str, Any] = {}
+    if assisted:
+        data["assisted"] = True
+    if not received:
+        return data
+    specs = {
+        spec.pk: spec.name
+        for spec in ComponentSpec.objects.filter(
+            variant=variant, pk__in=[c.component_id for c in received]
+        ).order_by()
+    }
+    unknown = [c.component_id for c in received if c.component_id not in specs]
+    if unknown:
+        raise ValidationError(
+            {"received_components": _("Thành phần hồ sơ không thuộc trường hợp thủ tục này.")}
+        )
+    if any(min(c.originals, c.certified, c.copies) < 0 for c in received):
+        raise ValidationError({"received_components": _("Số bản không được âm.")})
+    data["components"] = [c.as_data(specs[c.component_id]) for c in received]
+    return data
 
 
 def _receive_save(
@@ -870,7 +946,7 @@ def _receive_save(
             from_status=None,
             to_status=DossierStatus(dossier.status),
             note=reception.refuse_reason,
-            data={"channel": int(reception.channel)},
+            data={"channel": int(reception.channel), **reception.event_data},
             first=True,
             parties=reception.parties,
         )
@@ -895,7 +971,7 @@ def _receive_save(
             from_status=None,
             to_status=DossierStatus(dossier.status),
             due_at=dossier.due_at,
-            data={"channel": int(reception.channel)},
+            data={"channel": int(reception.channel), **reception.event_data},
             first=True,
             parties=reception.parties,
         )
@@ -909,6 +985,8 @@ def _receive_save(
     Dossier.objects.filter(pk=dossier.pk).update(code=dossier.code)
     if event.outbox_rows:  # nothing to send: no read after the commit either
         transaction.on_commit(partial(_after_commit, event.pk))
+    else:  # but the supervision statistics still count it (gh-8)
+        transaction.on_commit(partial(_stats_after_commit, event.pk))
     return dossier
 
 
@@ -943,6 +1021,14 @@ def _after_commit(event_id: int) -> None:
     from motcua.notifications.services import notifications_dispatch
 
     notifications_dispatch(event_id=event_id)
+    _stats_after_commit(event_id)
+
+
+def _stats_after_commit(event_id: int) -> None:
+    """Supervision counters (gh-8): enqueue the idempotent refresh of the dossier; never raises."""
+    from motcua.supervision.aggregates import stats_after_event
+
+    stats_after_event(event_id=event_id)
 
 
 # --- the transition service ----------------------------------------------------------------
@@ -1966,10 +2052,10 @@ def _do_issue_result(
         )
     index = ctx.step_index()
     signature_required = index is not None and ctx.steps[index].signature_required
+    result = {**(result or {}), "number": _result_number(ctx, result or {})}
     data = _finish(ctx)
-    if result:
-        data["result"] = result
-    title = str((result or {}).get("title") or "") or _("Kết quả giải quyết thủ tục hành chính")
+    data["result"] = result
+    title = str(result.get("title") or "") or _("Kết quả giải quyết thủ tục hành chính")
     documents = _attach_documents(
         ctx, upload_ids=upload_ids, kind=DocumentKind.RESULT, name=title, field_name="upload_ids"
     )
@@ -1989,6 +2075,42 @@ def _do_issue_result(
     if documents:
         data["documents"] = documents
     return _Result(note=note, data=data)
+
+
+def _result_number(ctx: _Ctx, result: Mapping[str, Any]) -> str:
+    """The result's number in the competent agency's register of the year (văn thư).
+
+    Left blank, the register issues the next one. Given by hand ("15/QĐ-UBND"),
+    it must not be in the register already this year, and the register moves
+    up to its leading number so the next issued one follows it.
+    """
+    agency_id = ctx.dossier.competent_agency_id
+    year = timezone.localtime(ctx.now).year
+    keys = {"agency": agency_id, "year": year}
+    given = " ".join(str(result.get("number") or "").split())
+    if not given:
+        return str(sequence_next(model=ResultNumberCounter, keys=keys))
+    taken = (
+        DossierEvent.objects.filter(
+            action=A.ISSUE_RESULT,
+            dossier__competent_agency_id=agency_id,
+            at__gte=dt.datetime(year, 1, 1, tzinfo=timezone.get_current_timezone()),
+            data__result__number=given,
+        )
+        .values_list("dossier__code", flat=True)
+        .first()
+    )
+    if taken:
+        raise ValidationError(
+            {
+                "result": _("Số %(number)s đã cấp cho kết quả của hồ sơ %(code)s năm nay.")
+                % {"number": given, "code": taken}
+            }
+        )
+    leading = re.match(r"\d+", given)
+    if leading:
+        sequence_at_least(model=ResultNumberCounter, keys=keys, value=int(leading.group()))
+    return given
 
 
 def _do_refuse_result(ctx: _Ctx, *, reason: str) -> _Result:

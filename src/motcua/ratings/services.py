@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import User
 from motcua.dossiers.constants import DossierStatus, EventAction
 from motcua.dossiers.models import Dossier, DossierEvent, Party
+from motcua.organisations.constants import Role
+from motcua.organisations.models import StaffMembership, valid_on_q
 
 from .constants import CHANGE_WINDOW_DAYS, CRITERIA, RatingChannel, Satisfaction
 from .models import Rating
@@ -111,34 +113,131 @@ def rating_submit(
                 _("Bạn có thể đánh giá hồ sơ %(code)s sau khi đã nhận kết quả.") % {"code": code},
                 code="rating_too_early",
             )
-        returned_by = (
-            DossierEvent.objects.filter(dossier=dossier, action=EventAction.RETURN_RESULT)
-            .order_by("-seq")
-            .values_list("actor_id", flat=True)
-            .first()
-        )
-        rating = Rating(
+        return _rating_create(
             dossier=dossier,
             rater=user,
+            channel=channel,
             level=satisfaction,
             reason=reason,
+            points=points,
             extra_cost=extra_cost,
-            channel=channel,
-            agency_id=dossier.competent_agency_id,
-            officer_id=returned_by,
-            created_at=timezone.now(),
-            **points,
         )
-        rating.full_clean(validate_unique=False)
-        try:
-            with transaction.atomic():
-                rating.save(force_insert=True)
-        except IntegrityError as error:
-            raise RatingRefused(
-                _("Hồ sơ %(code)s đã được đánh giá.") % {"code": code},
-                code="rating_exists",
-            ) from error
+
+
+def _rating_create(
+    *,
+    dossier: Dossier,
+    rater: User | None,
+    channel: RatingChannel,
+    level: Satisfaction,
+    reason: str,
+    points: dict[str, int | None],
+    extra_cost: bool | None,
+) -> Rating:
+    """Save the one rating of the locked ``dossier``; the rated officer returned the result."""
+    returned_by = (
+        DossierEvent.objects.filter(dossier=dossier, action=EventAction.RETURN_RESULT)
+        .order_by("-seq")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+    rating = Rating(
+        dossier=dossier,
+        rater=rater,
+        level=level,
+        reason=reason,
+        extra_cost=extra_cost,
+        channel=channel,
+        agency_id=dossier.competent_agency_id,
+        officer_id=returned_by,
+        created_at=timezone.now(),
+        **points,
+    )
+    rating.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            rating.save(force_insert=True)
+    except IntegrityError as error:
+        raise RatingRefused(
+            _("Hồ sơ %(code)s đã được đánh giá.") % {"code": dossier.code},
+            code="rating_exists",
+        ) from error
+    _stats_after_commit(dossier_id=dossier.pk)
     return rating
+
+
+def _stats_after_commit(*, dossier_id: int) -> None:
+    """Refresh the supervision counters (gh-8) once the rating is committed; never raises."""
+    from motcua.supervision.aggregates import stats_after_dossier_change
+
+    transaction.on_commit(lambda: stats_after_dossier_change(dossier_id=dossier_id))
+
+
+# How long after the hand-over the counter screen still takes the citizen's rating:
+# it is asked "on the spot" (gh-6 item 9); later the citizen rates on the portal.
+COUNTER_WINDOW = dt.timedelta(hours=2)
+
+
+def rating_submit_at_counter(
+    *,
+    by: User,
+    code: str,
+    level: str,
+    reason: str = "",
+    criteria: Mapping[str, int | None] | None = None,
+    extra_cost: bool | None = None,
+) -> Rating:
+    """Record the rating a citizen taps on the counter screen right after taking the result.
+
+    ``by`` is the officer whose screen it is: they must hold the reception or
+    returner role at the receiving agency (who may return results there). The
+    rating has no rater account (the citizen is not signed in) and the channel
+    ``COUNTER``. Refused when the result was not returned at the counter
+    (status RETURNED), more than ``COUNTER_WINDOW`` ago, or already rated.
+    """
+    satisfaction, reason, points = _answers(level=level, reason=reason, criteria=criteria)
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update().filter(code=code).first()
+        day = timezone.localdate()
+        allowed = (
+            dossier is not None
+            and by.is_active
+            and StaffMembership.objects.filter(
+                valid_on_q(day),
+                user=by,
+                agency_id=dossier.received_by_id,
+                role__in=[Role.RECEPTION_OFFICER, Role.RETURNER],
+            ).exists()
+        )
+        if dossier is None or not allowed:
+            raise RatingRefused(
+                _("Chỉ máy của cán bộ trả kết quả hồ sơ %(code)s mới nhận đánh giá tại quầy.")
+                % {"code": code},
+                code="rating_not_counter",
+            )
+        if dossier.status != DossierStatus.RETURNED or dossier.returned_at is None:
+            raise RatingRefused(
+                _("Bạn có thể đánh giá hồ sơ %(code)s sau khi đã nhận kết quả.") % {"code": code},
+                code="rating_too_early",
+            )
+        if timezone.now() - dossier.returned_at > COUNTER_WINDOW:
+            raise RatingRefused(
+                _(
+                    "Đã quá thời gian đánh giá tại quầy cho hồ sơ %(code)s; người dân có thể"
+                    " đánh giá trên Cổng dịch vụ công."
+                )
+                % {"code": code},
+                code="rating_counter_closed",
+            )
+        return _rating_create(
+            dossier=dossier,
+            rater=None,
+            channel=RatingChannel.COUNTER,
+            level=satisfaction,
+            reason=reason,
+            points=points,
+            extra_cost=extra_cost,
+        )
 
 
 def rating_change(
@@ -198,4 +297,5 @@ def rating_change(
         rating.changed_at = now
         rating.full_clean(validate_unique=False)
         rating.save()
+        _stats_after_commit(dossier_id=rating.dossier_id)
     return rating

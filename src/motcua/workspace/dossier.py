@@ -22,15 +22,21 @@ from motcua.payments.models import Payment
 from motcua.payments.selectors import payment_list_for_dossier
 
 from .actions import ActionForm, action_form
+from .intake import ProcessingPanel, action_options, processing_panel
 from .selectors import RUNNING
 
 PREVIEW_IMAGES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 
 
 def staff_dossier_get(*, user: User, code: str) -> Dossier:
-    """The dossier if ``user`` may see it; 404 for an unknown code and for one outside reach."""
+    """The dossier if ``user`` may see it; 404 for an unknown code and for one outside reach.
+
+    Officers of an agency with an open coordination request or liên thông leg
+    on the dossier reach it too (they answer from this page): the side access
+    of :data:`motcua.dossiers.selectors.SIDE_ACTIONS`, the same for both actions.
+    """
     try:
-        return dossier_get_for_action(user=user, code=code)
+        return dossier_get_for_action(user=user, code=code, action=EventAction.COORDINATION_ANSWER)
     except (Dossier.DoesNotExist, PermissionDenied) as error:
         raise Http404(code) from error
 
@@ -85,6 +91,8 @@ class StaffDossierPage:
     due_left: str
     step_due_left: str
     actions: list[ActionForm]
+    # gh-6 items 5–7: warnings, coordination, liên thông legs, forms to print.
+    processing: ProcessingPanel | None = None
 
 
 def staff_dossier_page(
@@ -110,6 +118,8 @@ def staff_dossier_page(
         .select_related("actor", "actor_agency", "from_step", "to_step", "to_handler")
         .order_by("seq")
     )
+    processing = processing_panel(dossier=dossier, events=events, now=now)
+    action_options(forms=forms, dossier=dossier, panel=processing, now=now, user=user)
     return StaffDossierPage(
         dossier=dossier,
         owner=parties.get(PartyRole.OWNER),
@@ -127,4 +137,5 @@ def staff_dossier_page(
             due=dossier.step_due_at if running else None, agency=dossier.competent_agency, now=now
         ),
         actions=forms,
+        processing=processing,
     )

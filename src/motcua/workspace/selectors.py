@@ -32,6 +32,15 @@ from motcua.organisations.selectors import today
 S = DossierStatus
 # Statuses in which the dossier's clock runs (not paused, not finished).
 RUNNING = (S.RECEIVED, S.PROCESSING)
+# The statuses of every queue together (each queue_q requires one of them).
+QUEUE_STATUSES = (
+    S.SUBMITTED,
+    *RUNNING,
+    S.AWAITING_SUPPLEMENT,
+    S.AWAITING_PAYMENT,
+    S.RESOLVED,
+    S.STOPPED,
+)
 
 
 class Queue(StrEnum):
@@ -187,7 +196,46 @@ def queue_dossiers(
 
 def queue_counts(*, desk: Desk, filters: Filters | None = None) -> dict[Queue, int]:
     """How many dossiers each queue holds, in one query, with the lists' own filters."""
-    row = _scoped(desk, filters or Filters()).aggregate(
-        **{queue.name: Count("pk", filter=queue_q(desk, queue)) for queue in Queue}
+    # Every queue lies within these statuses: counting only them lets the
+    # indexes skip the finished dossiers (most of them; gh-6 item 13).
+    row = (
+        _scoped(desk, filters or Filters())
+        .filter(status__in=QUEUE_STATUSES)
+        .aggregate(**{queue.name: Count("pk", filter=queue_q(desk, queue)) for queue in Queue})
     )
     return {queue: int(row[queue.name] or 0) for queue in Queue}
+
+
+@dataclass(frozen=True)
+class Tools:
+    """Which of the workspace's tools the official's roles open (the home page's links)."""
+
+    reception: bool  # receive at the counter, call tickets
+    returning: bool  # return results at the counter
+    fees: bool  # reconcile bank transfers
+    oversight: bool  # oversight, reports and indices
+
+
+def tools_for(*, user: User) -> Tools:
+    """The official's tools from their roles valid today, in one query.
+
+    The pages themselves check again; this only decides which links to show.
+    """
+    from motcua.payments.services import COLLECTOR_ROLES
+    from motcua.postal.services import RETURN_ROLES
+
+    from .oversight import OVERSIGHT_ROLES
+
+    day = today()
+    roles = {
+        Role(role)
+        for role in StaffMembership.objects.filter(
+            valid_on_q(day), valid_on_q(day, "agency__"), user=user
+        ).values_list("role", flat=True)
+    }
+    return Tools(
+        reception=Role.RECEPTION_OFFICER in roles,
+        returning=bool(roles & RETURN_ROLES),
+        fees=bool(roles & COLLECTOR_ROLES),
+        oversight=bool(roles & OVERSIGHT_ROLES),
+    )

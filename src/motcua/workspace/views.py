@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from motcua.accounts.constants import UserKind
 from motcua.accounts.models import User
 from motcua.dossiers.constants import EventAction
+from motcua.dossiers.forms_official import FormNotApplicable, OfficialForm, official_form_pdf
 from motcua.dossiers.models import Dossier
 from motcua.organisations.jurisdiction import agency_list_visible
 
@@ -34,7 +35,8 @@ from .dossier import (
     staff_dossier_page,
 )
 from .forms import QueueFilterForm
-from .selectors import RUNNING, Queue, desk_for, queue_counts, queue_dossiers
+from .intake import PRINTABLE
+from .selectors import RUNNING, Queue, desk_for, queue_counts, queue_dossiers, tools_for
 
 PAGE_SIZE = 25
 
@@ -89,6 +91,7 @@ def home(request: HttpRequest, queue: str = Queue.MY_STEP.value) -> HttpResponse
             "query": urlencode(query),
             "now": desk.now,
             "running_statuses": [int(s) for s in RUNNING],
+            "tools": tools_for(user=user),
         },
     )
 
@@ -116,7 +119,9 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
         raise Http404(action) from error
     staff_dossier_get(user=user, code=code)  # 404 outside the jurisdiction
     try:
-        event, form = action_perform(code=code, action=chosen, by=user, data=request.POST)
+        event, form = action_perform(
+            code=code, action=chosen, by=user, data=request.POST, files=request.FILES
+        )
     except Dossier.DoesNotExist as error:
         raise Http404(code) from error
     if event is not None:
@@ -125,6 +130,12 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
             _("Đã thực hiện “%(action)s” cho hồ sơ %(code)s.")
             % {"action": chosen.label, "code": code},
         )
+        try:
+            staff_dossier_get(user=user, code=code)
+        except Http404:
+            # A consulted or linked agency's officer no longer reaches the dossier once
+            # its answer is in (its side access ends with the request).
+            return redirect("workspace:home")
         return redirect("workspace:dossier", code=code)
     dossier = staff_dossier_get(user=user, code=code)
     return render(
@@ -135,7 +146,8 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
             "images": PREVIEW_IMAGES,
             "bound": form,
         },
-        status=400,
+        # Only asked for another row of the form (link legs): not an error.
+        status=400 if form.has_errors else 200,
     )
 
 
@@ -153,5 +165,28 @@ def document(request: HttpRequest, code: str, document_id: int) -> HttpResponseB
         content_type=doc.media_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@staff_required
+def official_form(request: HttpRequest, code: str, form: str) -> HttpResponseBase:
+    """An official form of the dossier (Mẫu 01–06, result-return receipt) as a PDF to print."""
+    dossier = staff_dossier_get(user=_user(request), code=code)
+    try:
+        chosen = OfficialForm(form)
+    except ValueError as error:
+        raise Http404(form) from error
+    if chosen not in PRINTABLE:
+        raise Http404(form)
+    try:
+        pdf = official_form_pdf(
+            dossier=dossier, form=chosen, request_base_url=request.build_absolute_uri("/")
+        )
+    except FormNotApplicable as error:
+        raise Http404(form) from error
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{dossier.code}-{chosen.value}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response

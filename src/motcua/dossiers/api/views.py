@@ -1323,11 +1323,51 @@ class DossierStopApi(_DossierActionApi):
 @_action_schema(
     A.RETURN_RESULT,
     "Return the result",
-    "T20: handed over where the dossier was received.",
-    {"note": ""},
+    "T20: handed over where the dossier was received; at the counter, with who received it"
+    " (and for whom) and whether the originals were handed back.",
+    {
+        "note": "",
+        "receiver_name": "Nguyễn Văn An",
+        "receiver_identity": "046090001234",
+        "on_behalf_of": "Nguyễn Thị Hoa",
+        "originals_returned": True,
+    },
 )
 class DossierReturnResultApi(_DossierActionApi):
     action = A.RETURN_RESULT
+
+    class InputSerializer(serializers.Serializer[Any]):
+        note = _note_field()
+        receiver_name = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            default="",
+            max_length=200,
+            help_text=_lazy("Họ tên người nhận kết quả (tại quầy)."),
+        )
+        receiver_identity = serializers.RegexField(
+            r"^[0-9A-Za-z]{6,20}$",
+            required=False,
+            allow_blank=True,
+            default="",
+            max_length=20,
+            help_text=_lazy("Số định danh cá nhân (CCCD) hoặc hộ chiếu của người nhận."),
+            error_messages={
+                "invalid": _lazy("Số giấy tờ gồm 6–20 chữ số hoặc chữ cái, không dấu cách.")
+            },
+        )
+        on_behalf_of = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            default="",
+            max_length=200,
+            help_text=_lazy("Nhận thay cho ai (để trống nếu chủ hồ sơ tự nhận)."),
+        )
+        originals_returned = serializers.BooleanField(
+            required=False,
+            default=False,
+            help_text=_lazy("Đã trả lại bản chính giấy tờ người nộp đã xuất trình."),
+        )
 
 
 @_action_schema(

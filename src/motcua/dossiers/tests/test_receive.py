@@ -27,6 +27,7 @@ from motcua.dossiers.models import Dossier, DossierEvent, IdempotencyRecord
 from motcua.dossiers.services import (
     IdempotencyConflict,
     PartyData,
+    ReceivedComponent,
     dossier_receive,
 )
 from motcua.dossiers.tests.factories import CodedAgencyFactory
@@ -40,6 +41,7 @@ from motcua.organisations.tests.factories import (
 from motcua.procedures.constants import StepAction
 from motcua.procedures.models import ProcedureVariant, WorkflowStep, WorkflowTemplate
 from motcua.procedures.tests.factories import (
+    ComponentFactory,
     FeeFactory,
     OfferingFactory,
     ProcedureVersionFactory,
@@ -345,6 +347,39 @@ class ReceiveTests(TestCase):
         self.assertIn("delivery_address", caught.exception.message_dict)
         self.assertEqual(dossier.status, DossierStatus.RECEIVED)
         self.assertEqual(dossier.delivery.address, "12 Lê Lợi, phường Thuận Hóa, Huế")
+
+    def test_it_keeps_the_counters_checklist_and_refuses_foreign_or_negative_components(
+        self,
+    ) -> None:
+        w = self.world
+        mine = ComponentFactory(variant=w.variant, name="Tờ khai")
+        other_variant = ComponentFactory(name="Giấy của thủ tục khác")
+        with time_machine.travel(vn(2026, 3, 10, 9), tick=False):
+            for bad in (
+                ReceivedComponent(component_id=other_variant.pk, copies=1),
+                ReceivedComponent(component_id=mine.pk, copies=-1),
+            ):
+                with self.assertRaises(ValidationError) as caught:
+                    w.receive(received_components=[bad])
+                self.assertIn("received_components", caught.exception.message_dict)
+            dossier = w.receive(
+                received_components=[ReceivedComponent(component_id=mine.pk, originals=1)]
+            )
+        self.assertEqual(Dossier.objects.count(), 1, "a refused checklist writes nothing")
+        self.assertEqual(
+            dossier.events.get().data["components"],
+            [{"id": mine.pk, "name": "Tờ khai", "originals": 1, "certified": 0, "copies": 0}],
+        )
+
+    def test_only_an_online_dossier_is_marked_as_assisted(self) -> None:
+        w = self.world
+        with (
+            time_machine.travel(vn(2026, 3, 10, 9), tick=False),
+            self.assertRaises(ValidationError) as caught,
+        ):
+            w.receive(assisted_at=w.center)
+        self.assertIn("channel", caught.exception.message_dict)
+        self.assertFalse(Dossier.objects.exists())
 
     def test_it_refuses_at_the_counter_with_a_register_entry(self) -> None:
         from motcua.dossiers.services import dossier_refuse_at_counter

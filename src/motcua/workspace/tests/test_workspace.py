@@ -184,6 +184,25 @@ class WorkspaceTests(TestCase):
         self.assertEqual(dues, sorted(dues))
         self.assertEqual(len(rows), response.context["count"])
 
+    def test_home_links_only_to_the_tools_the_officials_roles_open(self) -> None:
+        links = {
+            "reception": reverse("workspace:reception"),
+            "return": reverse("workspace:counter-find"),
+            "oversight": reverse("workspace:oversight"),
+        }
+        expected = {
+            R.RECEPTION_OFFICER: {"reception", "return"},
+            R.SPECIALIST: set(),
+            R.AGENCY_LEADER: {"oversight"},
+        }
+        for role, shown in expected.items():
+            with self.subTest(role=role):
+                self.client.force_login(self.world.staff[role])
+                page = self.client.get(reverse("workspace:home")).content.decode()
+                self.assertEqual(
+                    {name for name, url in links.items() if f'href="{url}"' in page}, shown
+                )
+
     def test_home_filters_from_the_query_string(self) -> None:
         self.client.force_login(self.world.staff[R.RECEPTION_OFFICER])
         url = reverse("workspace:queue", args=[Queue.TO_CHECK.value])
