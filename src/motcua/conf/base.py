@@ -314,6 +314,13 @@ SECURE_CSP = {
     "form-action": [CSP.SELF, *form_action_origins(_oidc_apps)],
 }
 
+# --- Queue tickets (gh-7) ------------------------------------------------------
+# The estimated wait before a service has any history of its own (minutes per citizen).
+MOTCUA_QUEUE_DEFAULT_SERVICE_MINUTES = env_int("MOTCUA_QUEUE_DEFAULT_SERVICE_MINUTES", 8, minimum=1)
+# Tickets one client address may take per half hour (phones); kiosks' addresses are exempt.
+MOTCUA_QUEUE_TAKE_PER_ADDRESS = env_int("MOTCUA_QUEUE_TAKE_PER_ADDRESS", 20, minimum=1)
+MOTCUA_QUEUE_KIOSK_ADDRESSES = env_list("MOTCUA_QUEUE_KIOSK_ADDRESSES", [])
+
 # --- API ---------------------------------------------------------------------
 # How many reverse proxies sit in front of the app servers: the throttles (the public
 # lookup's per-address limit) take the client address from X-Forwarded-For only that

@@ -49,7 +49,7 @@ def _address_key(request: HttpRequest, center_id: int) -> str:
 
 
 def _is_kiosk(request: HttpRequest) -> bool:
-    return client_address(request) in set(getattr(settings, "MOTCUA_QUEUE_KIOSK_ADDRESSES", []))
+    return client_address(request) in set(settings.MOTCUA_QUEUE_KIOSK_ADDRESSES)
 
 
 def _recent(request: HttpRequest) -> list[float]:
@@ -65,7 +65,7 @@ def check(request: HttpRequest, *, center_id: int, phone_mode: bool, phone: str)
             "Bạn đã lấy %(n)d số trong %(m)d phút qua. Mỗi điện thoại chỉ lấy được %(n)d số;"
             " hãy chờ đến lượt hoặc hỏi cán bộ hướng dẫn."
         ) % {"n": SESSION_LIMIT, "m": minutes}
-    limit = int(getattr(settings, "MOTCUA_QUEUE_TAKE_PER_ADDRESS", 20))
+    limit = settings.MOTCUA_QUEUE_TAKE_PER_ADDRESS
     if not _is_kiosk(request) and int(cache.get(_address_key(request, center_id), 0)) >= limit:
         return _(
             "Đã có quá nhiều số được lấy từ mạng của bạn trong %(m)d phút qua. Hãy lấy số tại"
