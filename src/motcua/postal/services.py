@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models.functions import TruncMinute
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -175,7 +176,13 @@ def shipment_record_event(
             recorded_at=timezone.now(),
             recorded_by=by,
         )
-        latest = ShipmentEvent.objects.filter(shipment=shipment).order_by("-at", "-id").first()
+        # Postal slips give minutes: within the same minute, the event recorded last is the
+        # latest (a pickup typed as 10:05 after the waybill was made at 10:05:30).
+        latest = (
+            ShipmentEvent.objects.filter(shipment=shipment)
+            .order_by(TruncMinute("at").desc(), "-id")
+            .first()
+        )
         assert latest is not None
         if shipment.status != latest.status:
             shipment.status = latest.status

@@ -136,6 +136,18 @@ class ShipmentCreateTests(PostalWorld):
             self.assertIn(text, html)
         self.assertIn("data:image/svg+xml", html)
 
+    def test_an_event_typed_in_the_minute_the_waybill_was_made_moves_the_status_on(self) -> None:
+        with time_machine.travel(NOW + dt.timedelta(seconds=30), tick=False):
+            shipment = shipment_create(dossier=self.dossier, by=self.returner)
+            shipment_record_event(
+                waybill=shipment.waybill,
+                status=ShipmentStatus.PICKED_UP,
+                at=NOW,  # the slip says the same minute, without seconds
+                by=self.returner,
+            )
+        shipment.refresh_from_db()
+        self.assertEqual(shipment.status, ShipmentStatus.PICKED_UP)
+
     def test_only_an_issued_postal_result_is_shipped_and_only_once(self) -> None:
         self.dossier.status = DossierStatus.PROCESSING
         self.dossier.save()
