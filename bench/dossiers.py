@@ -51,22 +51,28 @@ if __name__ == "__main__":
     # bench/calendar.py would shadow the stdlib module (http.client imports it through
     # email): replace the script's directory on the path with src/, as bench/calendar.py does.
     sys.path[0] = str(ROOT / "src")
+    sys.path.insert(1, str(ROOT))  # for bench.serving
 
 import argparse  # noqa: E402
 import http.client  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import shutil  # noqa: E402
-import signal  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
-import urllib.request  # noqa: E402
 from collections import defaultdict  # noqa: E402
 from typing import Any  # noqa: E402
-from urllib.parse import urlencode, urlsplit  # noqa: E402
+from urllib.parse import urlencode  # noqa: E402
+
+from bench.serving import (  # noqa: E402
+    database_url,
+    recreate_database,
+    start_server,
+    stop_server,
+)
 
 BENCH_DB = "motcua_bench_dossiers"
 RECEIVE_GOAL_RPS = 300
@@ -76,31 +82,12 @@ WARM_UP_DOSSIERS = 200
 SERVER_LOG = Path(tempfile.gettempdir()) / "motcua-bench-dossiers-server.log"
 
 
-def _server_url() -> str:
-    return os.environ.get("MOTCUA_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/")
-
-
-def _database_url() -> str:
-    return _server_url().rstrip("/") + "/" + BENCH_DB
-
-
-def _recreate_database(*, drop_only: bool = False) -> None:
-    import psycopg
-
-    parts = urlsplit(_server_url())
-    admin = parts._replace(scheme="postgresql", path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-
-
 def _server_env() -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="motcua.conf.dev",
         MOTCUA_DEBUG="false",
-        MOTCUA_DATABASE_URL=_database_url(),
+        MOTCUA_DATABASE_URL=database_url(BENCH_DB),
         MOTCUA_BENCH_APP="1",
         # The load generator plays the proxy: each simulated client has its own address.
         MOTCUA_TRUSTED_PROXIES="1",
@@ -146,7 +133,7 @@ def _setup_django() -> None:
     os.environ.update(
         DJANGO_SETTINGS_MODULE="motcua.conf.dev",
         MOTCUA_DEBUG="false",
-        MOTCUA_DATABASE_URL=_database_url(),
+        MOTCUA_DATABASE_URL=database_url(BENCH_DB),
     )
     import django
 
@@ -274,33 +261,12 @@ def _start_server(port: int, workers: int, threads: int) -> subprocess.Popen[byt
         "warning",
     ]
     # The server logs every request (INFO, as in production) to a file, not to this terminal.
-    log = SERVER_LOG.open("w")
-    process = subprocess.Popen(  # noqa: S603  # fixed arguments
-        command, env=_server_env(), start_new_session=True, stdout=log, stderr=subprocess.STDOUT
+    return start_server(
+        command,
+        env=_server_env(),
+        probe_url=f"http://127.0.0.1:{port}/bench/bare/",
+        log_path=SERVER_LOG,
     )
-    log.close()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/bare/", timeout=2) as r:
-                if r.status == 200:
-                    return process
-        except OSError:
-            if process.poll() is not None:
-                raise SystemExit(f"gunicorn exited during start-up; see {SERVER_LOG}") from None
-            time.sleep(0.3)
-    _stop_server(process)
-    raise SystemExit("gunicorn did not answer within 60 s")
-
-
-def _stop_server(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)  # the server and its workers, started above
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 Request = tuple[str, str, dict[str, str], str]  # method, path, headers, body
@@ -468,7 +434,7 @@ def main() -> None:
     use_wrk = args.loadgen == "wrk" or (args.loadgen == "auto" and shutil.which("wrk"))
     load = _wrk if use_wrk else _python_load
 
-    _recreate_database()
+    recreate_database(BENCH_DB)
     _setup_django()
     targets = _prepare()
     server = _start_server(args.port, args.workers, args.threads)
@@ -504,7 +470,7 @@ def main() -> None:
             results.append((name, load(args.port, requests, args.clients, args.duration)))
             print(f"  measured {name}", flush=True)
     finally:
-        _stop_server(server)
+        stop_server(server)
 
     print()
     print(
@@ -545,7 +511,7 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        _recreate_database(drop_only=True)
+        recreate_database(BENCH_DB, drop_only=True)
     if problems or dossiers < received:
         raise SystemExit(1)
 

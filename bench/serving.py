@@ -1,6 +1,6 @@
 """What the server benchmarks share: their PostgreSQL database and the server process.
 
-``bench/queue.py`` uses it; ``bench/dossiers.py`` has the same steps written out.
+``bench/dossiers.py`` and ``bench/queue.py`` use it.
 """
 
 from __future__ import annotations

@@ -61,6 +61,7 @@ class Format(StrEnum):
     DECIMAL = "decimal"  # 1.234,5
     PERCENT = "percent"  # a ratio 0..1 shown as 75,0 %
     DATETIME = "datetime"
+    DATE = "date"  # 05/03/2026
 
 
 NUMBER_FORMATS = {
@@ -68,6 +69,7 @@ NUMBER_FORMATS = {
     Format.DECIMAL: "#,##0.0#",
     Format.PERCENT: "0.0%",
     Format.DATETIME: "dd/mm/yyyy hh:mm",
+    Format.DATE: "dd/mm/yyyy",
 }
 
 

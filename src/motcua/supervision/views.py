@@ -6,6 +6,11 @@
 - ``thong-ke/ho-so/?…&chi-tieu=…&kenh=…``: the dossiers one number counts,
   read with the same scope (``selectors.cell_facts`` / ``cell_open_dossiers``).
 
+Both take ``xuat=xlsx`` or ``xuat=pdf`` (gh-8 item 6) and then download what
+the page shows through :mod:`motcua.supervision.exports`: the dashboard's
+three tables built from the very cells the page renders, the list in full.
+Any other ``xuat`` value is ignored, as on the report pages.
+
 Views parse the query string, call one selector, and render.
 """
 
@@ -15,6 +20,7 @@ import calendar
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
@@ -35,6 +41,8 @@ from motcua.dossiers.constants import Channel
 from motcua.procedures.models import ProcedureField, ProcedureVersion
 from motcua.workspace.views import staff_required
 
+from . import exports
+from .exports import Format
 from .selectors import (
     Figures,
     Level,
@@ -315,6 +323,8 @@ class Cell:
     url: str | None
     label: str
     number: int | None  # the count a linked cell claims (tests compare it with its list)
+    value: int | float | None = None  # the figure behind ``text`` (the exports write it)
+    kind: str = "count"  # the column's kind: count | pct | days
 
 
 def _format(value: int | float | None, kind: str) -> str:
@@ -339,7 +349,9 @@ def _cells(figures: Figures, scope: Scope, columns: list[Column]) -> list[Cell]:
             if column.channel is not None:
                 url += f"&kenh={column.channel}"
         number = int(value) if column.kind == "count" and value is not None else None
-        cells.append(Cell(_format(value, column.kind), url, column.label, number))
+        cells.append(
+            Cell(_format(value, column.kind), url, column.label, number, value, column.kind)
+        )
     return cells
 
 
@@ -417,6 +429,92 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
+def _export_kind(request: HttpRequest) -> str:
+    """``xlsx``, ``pdf`` or "" (the page): any other value of ``xuat`` is ignored."""
+    value = request.GET.get("xuat", "")
+    return value if value in ("xlsx", "pdf") else ""
+
+
+def _query_without_export(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("xuat", None)
+    return query.urlencode()
+
+
+SECTIONS = (
+    ("received", gettext_lazy("Tiếp nhận hồ sơ"), gettext_lazy("Số hồ sơ tiếp nhận theo kênh nộp")),
+    (
+        "processing",
+        gettext_lazy("Giải quyết hồ sơ"),
+        gettext_lazy("Tình hình giải quyết hồ sơ và thời gian giải quyết"),
+    ),
+    (
+        "satisfaction",
+        gettext_lazy("Mức độ hài lòng"),
+        gettext_lazy("Đánh giá của người dân, doanh nghiệp"),
+    ),
+)
+
+
+def _sections(table: Table, *, html: bool) -> list[dict[str, Any]]:
+    """The three tables of the page as cells: what the template renders and the exports write.
+
+    ``html`` also joins each row's ``<td>`` (the page needs them, the exports do not).
+    """
+    columns = _columns()
+    row_links = [_row_link(row, table) for row in table.rows]  # once, not per section
+    sections = []
+    for key, title, caption in SECTIONS:
+        cols = columns[key]
+        rows: list[dict[str, Any]] = [
+            {
+                "label": row.label,
+                "note": row.note,
+                "url": row_links[i],
+                "cells": _cells(row.figures, row.scope, cols),
+                "compare": _compare_cells(table, row, key),
+            }
+            for i, row in enumerate(table.rows)
+        ]
+        total: dict[str, Any] = {
+            "cells": _cells(table.total, table.scope, cols),
+            "compare": _compare_cells(table, None, key),
+        }
+        if html:
+            for line in rows:
+                line["html"] = _cells_html(
+                    [*line["cells"], *(line["compare"] or [])], line["label"]
+                )
+            total["html"] = _cells_html(
+                [*total["cells"], *(total["compare"] or [])], _("Tổng cộng")
+            )
+        sections.append(
+            {
+                "key": key,
+                "title": str(title),
+                "caption": str(caption),
+                "columns": cols,
+                "rows": rows,
+                "total": total,
+            }
+        )
+    return sections
+
+
+def _structure_note(table: Table, period: Period, compare: bool) -> str | None:
+    if table.structure.day < dt.date(2025, 7, 1):
+        return _(
+            "Kỳ trước ngày 01/07/2025: số liệu trình bày theo đơn vị hành chính thời đó "
+            "(tỉnh, huyện, xã)."
+        )
+    if period.start < dt.date(2025, 7, 1) or compare:
+        return _(
+            "Số liệu trước ngày 01/07/2025 được quy về đơn vị kế thừa theo sắp xếp đơn vị "
+            "hành chính (cấp huyện đã giải thể được quy về cấp tỉnh)."
+        )
+    return None
+
+
 @require_GET
 @staff_required
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -433,56 +531,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     scope = _scope(request.GET, period)
     compare = bool(form.cleaned_data.get("so_sanh"))
     table = dashboard_table(user=_user(request), scope=scope, compare=compare)
-    columns = _columns()
-    row_links = [_row_link(row, table) for row in table.rows]  # once, not per section
-    sections = []
-    for key, title, caption in (
-        ("received", _("Tiếp nhận hồ sơ"), _("Số hồ sơ tiếp nhận theo kênh nộp")),
-        (
-            "processing",
-            _("Giải quyết hồ sơ"),
-            _("Tình hình giải quyết hồ sơ và thời gian giải quyết"),
-        ),
-        ("satisfaction", _("Mức độ hài lòng"), _("Đánh giá của người dân, doanh nghiệp")),
-    ):
-        cols = columns[key]
-        rows: list[dict[str, Any]] = [
-            {
-                "label": row.label,
-                "note": row.note,
-                "url": row_links[i],
-                "cells": _cells(row.figures, row.scope, cols),
-                "compare": _compare_cells(table, row, key),
-            }
-            for i, row in enumerate(table.rows)
-        ]
-        for line in rows:
-            line["html"] = _cells_html([*line["cells"], *(line["compare"] or [])], line["label"])
-        total: dict[str, Any] = {
-            "cells": _cells(table.total, table.scope, cols),
-            "compare": _compare_cells(table, None, key),
-        }
-        total["html"] = _cells_html([*total["cells"], *(total["compare"] or [])], _("Tổng cộng"))
-        sections.append(
-            {
-                "key": key,
-                "title": title,
-                "caption": caption,
-                "columns": cols,
-                "rows": rows,
-                "total": total,
-            }
-        )
-    structure_note = None
-    if table.structure.day < dt.date(2025, 7, 1):
-        structure_note = _(
-            "Kỳ trước ngày 01/07/2025: số liệu trình bày theo đơn vị hành chính thời đó "
-            "(tỉnh, huyện, xã)."
-        )
-    elif period.start < dt.date(2025, 7, 1) or compare:
-        structure_note = _(
-            "Số liệu trước ngày 01/07/2025 được quy về đơn vị kế thừa theo sắp xếp đơn vị "
-            "hành chính (cấp huyện đã giải thể được quy về cấp tỉnh)."
+    export = _export_kind(request)
+    sections = _sections(table, html=not export)
+    breadcrumbs = _breadcrumbs(table)
+    structure_note = _structure_note(table, period, compare)
+    if export:
+        return _dashboard_export(
+            export,
+            table=table,
+            sections=sections,
+            breadcrumbs=breadcrumbs,
+            notes=[structure_note] if structure_note else [],
         )
     return render(
         request,
@@ -493,7 +552,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "period": period,
             "sections": sections,
             "row_heading": ROW_HEADINGS[table.level],
-            "breadcrumbs": _breadcrumbs(table),
+            "breadcrumbs": breadcrumbs,
             "structure_note": structure_note,
             "compare_period": table.compare_period,
             "hidden_scope": [
@@ -501,7 +560,141 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 for name, attr in SCOPE_PARAMS
                 if getattr(scope, attr) is not None
             ],
+            "query": _query_without_export(request),
         },
+    )
+
+
+# --- exports (gh-8 item 6) ----------------------------------------------------------------------
+
+DASHBOARD_TITLE = gettext_lazy("Thống kê giải quyết thủ tục hành chính")
+EXPORT_FORMATS = {"count": Format.INTEGER, "pct": Format.PERCENT, "days": Format.DECIMAL}
+
+
+def _export_value(cell: Cell) -> exports.Cell:
+    """What a page cell shows, as a number Excel can sum: rounded as the page rounds it.
+
+    A rate is written as the ratio (66,7 % → 0.667, formatted ``0.0%``); a cell
+    the page shows as "–" (no denominator, no median) is written as "–" too.
+    """
+    if cell.value is None:
+        return cell.text
+    if cell.kind == "pct":
+        return Decimal(f"{cell.value:.1f}") / 100
+    if cell.kind == "days":
+        return Decimal(f"{cell.value:.1f}")
+    return int(cell.value)
+
+
+def _span(period: Period) -> str:
+    return _("Kỳ thống kê: từ %(start)s đến %(end)s") % {
+        "start": period.start.strftime("%d/%m/%Y"),
+        "end": period.end.strftime("%d/%m/%Y"),
+    }
+
+
+def _row_text(label: str, note: str) -> str:
+    return f"{label} ({note})" if note else label
+
+
+def dashboard_export_tables(
+    *,
+    table: Table,
+    sections: list[dict[str, Any]],
+    breadcrumbs: list[tuple[str, str | None]],
+    notes: list[str],
+) -> list[exports.Table]:
+    """The page's three tables, cell for cell (``sections`` is what the template renders)."""
+    where = " › ".join(label for label, _url in breadcrumbs)
+    span = _span(table.scope.period)
+    compare_span = ""
+    if table.compare_period is not None:
+        compare_span = " ({} – {})".format(
+            table.compare_period.start.strftime("%d/%m/%Y"),
+            table.compare_period.end.strftime("%d/%m/%Y"),
+        )
+    out = []
+    for section in sections:
+        columns: list[Column] = section["columns"]
+        total = section["total"]
+        compare: list[Cell] = total["compare"] or []
+        headers = [
+            str(ROW_HEADINGS[table.level]),
+            *[c.label for c in columns],
+            *[c.label + compare_span for c in compare],
+        ]
+        formats = [
+            Format.TEXT,
+            *[EXPORT_FORMATS[c.kind] for c in columns],
+            *[EXPORT_FORMATS[c.kind] for c in compare],
+        ]
+        rows: list[list[exports.Cell]] = [
+            [
+                _row_text(line["label"], line["note"]),
+                *[_export_value(c) for c in [*line["cells"], *(line["compare"] or [])]],
+            ]
+            for line in section["rows"]
+        ]
+        section_notes = list(notes)
+        if section["key"] == "satisfaction":
+            section_notes.append(
+                _(
+                    "Số lượt đánh giá không dẫn tới danh sách hồ sơ: cán bộ đã xử lý hồ sơ "
+                    "không được biết ai đánh giá (NĐ 224/2026 Điều 10)."
+                )
+            )
+        if not rows:
+            section_notes.insert(0, _("Không có số liệu trong kỳ này."))
+        out.append(
+            exports.Table(
+                title=section["title"],
+                subtitle=" – ".join(part for part in (section["caption"], where, span) if part),
+                headers=headers,
+                rows=rows,
+                totals=(
+                    [_("Tổng cộng"), *[_export_value(c) for c in [*total["cells"], *compare]]]
+                    if rows
+                    else None
+                ),
+                formats=formats,
+                notes=section_notes,
+            )
+        )
+    return out
+
+
+def _download(
+    export: str, tables: list[exports.Table], *, stem: str, title: str, issuer: str, period: Period
+) -> HttpResponse:
+    if export == "xlsx":
+        return exports.xlsx_response(
+            exports.tables_xlsx(tables), exports.file_name(stem, period, "xlsx")
+        )
+    return exports.pdf_response(
+        exports.tables_pdf(tables, title=title, issuer=issuer),
+        exports.file_name(stem, period, "pdf"),
+    )
+
+
+def _dashboard_export(
+    export: str,
+    *,
+    table: Table,
+    sections: list[dict[str, Any]],
+    breadcrumbs: list[tuple[str, str | None]],
+    notes: list[str],
+) -> HttpResponse:
+    tables = dashboard_export_tables(
+        table=table, sections=sections, breadcrumbs=breadcrumbs, notes=notes
+    )
+    # Each printed table says what it is part of; its subtitle says where and when.
+    return _download(
+        export,
+        tables,
+        stem="thong-ke",
+        title=str(DASHBOARD_TITLE),
+        issuer=str(DASHBOARD_TITLE),
+        period=table.scope.period,
     )
 
 
@@ -552,6 +745,74 @@ LIST_TITLES = {
 }
 
 
+# Beyond this many dossiers the PDF stops (a PDF of a province's year would be thousands of
+# pages); the Excel file has every dossier of the list.
+PDF_LIST_LIMIT = 2000
+
+
+def dossier_list_export_table(
+    *, title: str, period: Period, snapshot: bool, items: list[Any], count: int
+) -> exports.Table:
+    """The list as the page shows it (same columns), every dossier, with the count as total."""
+    if snapshot:
+        headers = [
+            _("Mã hồ sơ"),
+            _("Thủ tục"),
+            _("Cơ quan giải quyết"),
+            _("Cán bộ đang xử lý"),
+            _("Hẹn trả"),
+        ]
+        formats = [Format.TEXT, Format.TEXT, Format.TEXT, Format.TEXT, Format.DATETIME]
+        rows: list[list[exports.Cell]] = [
+            [
+                d.code,
+                d.procedure_version.name,
+                d.competent_agency.name,
+                str(d.handler) if d.handler else _("Chưa phân công"),
+                d.due_at,
+            ]
+            for d in items
+        ]
+    else:
+        headers = [
+            _("Mã hồ sơ"),
+            _("Thủ tục"),
+            _("Cơ quan giải quyết"),
+            _("Ngày"),
+            _("Cán bộ"),
+            _("Kênh nộp"),
+        ]
+        formats = [Format.TEXT] * 3 + [Format.DATE] + [Format.TEXT] * 2
+        rows = [
+            [
+                f.dossier.code,
+                f.dossier.procedure_version.name,
+                f.dossier.competent_agency.name,
+                f.day,
+                str(f.officer) if f.officer else "–",
+                f.dossier.get_channel_display(),
+            ]
+            for f in items
+        ]
+    totals: list[exports.Cell] = [None] * len(headers)
+    totals[0] = _("Tổng cộng: %(count)s hồ sơ") % {"count": _format(count, "count")}
+    notes = []
+    if len(rows) < count:
+        notes.append(
+            _("Bản in chỉ gồm %(shown)s hồ sơ đầu tiên; tải tệp Excel để có đủ %(count)s hồ sơ.")
+            % {"shown": _format(len(rows), "count"), "count": _format(count, "count")}
+        )
+    return exports.Table(
+        title=title,
+        subtitle=_span(period),
+        headers=headers,
+        rows=rows,
+        totals=totals,
+        formats=formats,
+        notes=notes,
+    )
+
+
 @require_GET
 @staff_required
 def dossier_list(request: HttpRequest) -> HttpResponse:
@@ -573,12 +834,32 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         qs: Any = cell_open_dossiers(user=user, scope=scope, late=kind is ListKind.OPEN_LATE)
     else:
         qs = cell_facts(user=user, scope=scope, kind=kind, channel=channel)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
-    query = request.GET.copy()
-    query.pop("trang", None)
     title = str(LIST_TITLES[kind])
     if channel is not None:
         title += " – " + str(Channel(channel).label)
+    export = _export_kind(request)
+    if export:
+        # The page's query set, unpaginated (the PDF stops at PDF_LIST_LIMIT): 1 or 2 queries.
+        items = list(qs if export == "xlsx" else qs[: PDF_LIST_LIMIT + 1])
+        count = len(items)
+        if export == "pdf" and count > PDF_LIST_LIMIT:
+            items = items[:PDF_LIST_LIMIT]
+            count = qs.count()
+        table = dossier_list_export_table(
+            title=title, period=scope.period, snapshot=snapshot, items=items, count=count
+        )
+        return _download(
+            export,
+            [table],
+            stem=f"ho-so-{kind.value}",
+            title=title,
+            issuer=_span(scope.period),
+            period=scope.period,
+        )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
+    query = request.GET.copy()
+    query.pop("trang", None)
+    query.pop("xuat", None)
     return render(
         request,
         "supervision/dashboard_list.html",
