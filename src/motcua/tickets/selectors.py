@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -44,7 +45,7 @@ def local_day(at: dt.datetime | None = None) -> dt.date:
 
 def default_service_time() -> dt.timedelta:
     """Serving time assumed before a center has any history (setting, in minutes)."""
-    return dt.timedelta(minutes=float(getattr(settings, "MOTCUA_QUEUE_DEFAULT_SERVICE_MINUTES", 8)))
+    return dt.timedelta(minutes=float(settings.MOTCUA_QUEUE_DEFAULT_SERVICE_MINUTES))
 
 
 # --- Policy -------------------------------------------------------------------------------------
@@ -105,13 +106,18 @@ def _priority_due(*, counter: Counter, policy: QueuePolicy, day: dt.date) -> boo
     return normals_since >= policy.interleave_every
 
 
-def next_ticket_for(*, counter: Counter, day: dt.date) -> Ticket | None:
+def next_ticket_for(
+    *, counter: Counter, day: dt.date, exclude: Collection[int] = ()
+) -> Ticket | None:
     """The ticket "call next" takes at ``counter``, by its center's policy (not locked).
 
     FIFO within each class; a transferred ticket keeps the time it was taken.
+    ``exclude``: ids to pass over (tickets another counter is calling right now).
     """
     policy = policy_of(center_id=counter.agency_id)
     queue = queue_for_counter(counter=counter, day=day).order_by("created_at", "id")
+    if exclude:
+        queue = queue.exclude(pk__in=list(exclude))
     if _priority_due(counter=counter, policy=policy, day=day):
         first = queue.exclude(priority="").first()
         if first is not None:

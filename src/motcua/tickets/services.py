@@ -11,6 +11,20 @@ through the notification plugin registry.
 
 Refusals are ``QueueRefused`` (a ``ValidationError``) with a Vietnamese
 message; acting without the role is ``PermissionDenied``.
+
+Locking (no deadlock between counters and kiosks, tests/test_concurrency.py):
+
+- a transaction locks at most one ``CounterSession`` (its own), first;
+- ticket rows are locked ``FOR NO KEY UPDATE OF`` the ticket only
+  (``_tickets_locked``): never the joined ``TicketService`` row, which every
+  kiosk and every interval insert references, and without blocking the
+  foreign-key checks (``FOR KEY SHARE``, run at commit: Django's foreign keys
+  are deferred) of rows that reference a ticket, such as another counter's
+  "turn is near" notice for it;
+- "call next" takes its ticket with ``SKIP LOCKED``: a counter never waits for
+  another counter's call, it takes the next ticket;
+- a notice another counter's call has just written for the same ticket is
+  skipped, not an error.
 """
 
 from __future__ import annotations
@@ -23,6 +37,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -289,9 +304,14 @@ def counter_resume(*, session: CounterSession) -> CounterSession:
     return session
 
 
+def _tickets_locked(*, skip_locked: bool = False) -> QuerySet[Ticket]:
+    """Tickets ``FOR NO KEY UPDATE OF`` the ticket alone (see the module's locking rules)."""
+    return Ticket.objects.select_for_update(skip_locked=skip_locked, of=("self",), no_key=True)
+
+
 def _ticket_at(session: CounterSession) -> Ticket | None:
     return (
-        Ticket.objects.select_for_update(of=("self",))
+        _tickets_locked()
         .select_related("service")
         .filter(counter=session.counter, status__in=AT_COUNTER)
         .first()
@@ -299,15 +319,13 @@ def _ticket_at(session: CounterSession) -> Ticket | None:
 
 
 # --- Calling ------------------------------------------------------------------------------------
-CALL_ATTEMPTS = 5
-
-
 def call_next(*, session: CounterSession) -> Ticket | None:
     """Call the next ticket at the session's counter by the center's policy; None if none waits.
 
     Refused while the counter is paused or still has a ticket at it. The
-    candidate is locked and re-checked; if another counter took it in the
-    meantime the next candidate is tried.
+    candidate is locked with ``SKIP LOCKED`` and re-checked: if another
+    counter is calling it right now, or has called it since, the next
+    candidate by the policy is taken (no waiting, no deadlock).
     """
     with transaction.atomic():
         session = _locked_session(session)
@@ -321,20 +339,20 @@ def call_next(*, session: CounterSession) -> Ticket | None:
             )
         counter = session.counter
         day = selectors.local_day()
-        for _attempt in range(CALL_ATTEMPTS):
-            candidate = selectors.next_ticket_for(counter=counter, day=day)
+        passed: list[int] = []  # Ends: each pass excludes one more of the day's tickets.
+        while True:
+            candidate = selectors.next_ticket_for(counter=counter, day=day, exclude=passed)
             if candidate is None:
                 return None
             ticket = (
-                Ticket.objects.select_for_update(of=("self",))
+                _tickets_locked(skip_locked=True)
                 .select_related("service")
                 .filter(pk=candidate.pk, status__in=QUEUED)
                 .first()
             )
             if ticket is not None:
                 break
-        else:
-            return None
+            passed.append(candidate.pk)
         now = _now()
         ticket.status, ticket.counter, ticket.officer = S.CALLED, counter, session.officer
         ticket.called_at, ticket.target_counter = now, None
@@ -347,7 +365,7 @@ def call_next(*, session: CounterSession) -> Ticket | None:
 
 def _at_counter(session: CounterSession, ticket_id: int) -> Ticket:
     ticket = (
-        Ticket.objects.select_for_update(of=("self",))
+        _tickets_locked()
         .select_related("service")
         .filter(pk=ticket_id, counter=session.counter, status__in=AT_COUNTER)
         .first()
@@ -467,7 +485,7 @@ def ticket_link_dossier(*, ticket: Ticket, dossier: Dossier) -> None:
     becomes "serving" (the citizen is at the counter). Idempotent.
     """
     with transaction.atomic():
-        locked = Ticket.objects.select_for_update(of=("self",)).get(pk=ticket.pk)
+        locked = _tickets_locked().get(pk=ticket.pk)
         if locked.status in QUEUED:
             raise QueueRefused(_("Số %(t)s chưa được gọi.") % {"t": locked.display})
         locked.dossiers.add(dossier)
@@ -489,7 +507,7 @@ def ticket_rate(*, by: User, ticket_id: int, level: str) -> TicketRating:
     except ValueError as error:
         raise ValidationError({"level": [_("Hãy chọn mức độ hài lòng.")]}) from error
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update(of=("self",)).filter(pk=ticket_id).first()
+        ticket = _tickets_locked().filter(pk=ticket_id).first()
         if ticket is None or not _may_staff(user=by, center_id=ticket.center_id):
             raise PermissionDenied(_("Chỉ máy của cán bộ tại trung tâm này mới nhận đánh giá."))
         if ticket.status != S.DONE or ticket.finished_at is None:
@@ -541,9 +559,13 @@ def _notify_near(*, service_ids: set[int], day: dt.date) -> None:
                     + reverse("tickets:follow", args=[ticket.follow_key]),
                 }
             )
-        notice = TicketNotice.objects.create(
-            ticket=ticket, phone=ticket.phone, text=text, created_at=_now()
-        )
+        try:
+            with transaction.atomic():
+                notice = TicketNotice.objects.create(
+                    ticket=ticket, phone=ticket.phone, text=text, created_at=_now()
+                )
+        except IntegrityError:
+            continue  # Another counter's call, at the same moment, wrote this ticket's notice.
         transaction.on_commit(partial(_enqueue_notice, notice.pk))
 
 
