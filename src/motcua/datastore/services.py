@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 import structlog
 
 from motcua.accounts.models import User
+from motcua.dossiers.constants import PUBLIC_DOCUMENT_KINDS
 from motcua.dossiers.models import DossierDocument, TemporaryUpload
 from motcua.dossiers.uploads import CHUNK_SIZE, UploadRejected, upload_store
 
@@ -188,6 +189,9 @@ def store_add_issued_result(
     today (Huế time). The file is copied, so the store keeps it even if the
     dossier's copy is archived elsewhere; it cannot be deleted by the citizen.
     """
+    if document.kind not in PUBLIC_DOCUMENT_KINDS:
+        # A draft of the result is internal to the agency (gh-6 item 6).
+        raise ValueError(f"document {document.pk} is a {document.kind}, not for the citizen")
     existing = StoredDocument.objects.filter(owner=user, dossier_document=document).first()
     if existing is not None:
         return existing

@@ -42,11 +42,23 @@ class ReturnMode(models.TextChoices):
 
 
 class DocumentKind(models.TextChoices):
-    """What a stored document of a dossier is: filed, sent as a supplement, or the result."""
+    """What a stored document of a dossier is: filed, sent as a supplement, the result or its draft.
+
+    Drafts (``DRAFT``) are internal to the agency: never shown to the citizen or the public
+    (see ``PUBLIC_DOCUMENT_KINDS``).
+    """
 
     COMPONENT = "component", pgettext_lazy("dossier document kind", "Thành phần hồ sơ")
     SUPPLEMENT = "supplement", pgettext_lazy("dossier document kind", "Giấy tờ bổ sung")
     RESULT = "result", pgettext_lazy("dossier document kind", "Kết quả giải quyết")
+    # gh-6 item 6: the specialist's draft of the result, sent for review; internal only.
+    DRAFT = "draft", pgettext_lazy("dossier document kind", "Dự thảo kết quả")
+
+
+#: The document kinds the citizen, the owner's data store and the public may see.
+PUBLIC_DOCUMENT_KINDS = frozenset(
+    {DocumentKind.COMPONENT, DocumentKind.SUPPLEMENT, DocumentKind.RESULT}
+)
 
 
 class PartyRole(models.TextChoices):

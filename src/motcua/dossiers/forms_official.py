@@ -48,7 +48,7 @@ from motcua.organisations.models import Agency
 from motcua.procedures.constants import FeeCollection
 from motcua.procedures.models import ComponentSpec
 
-from .constants import DossierStatus, EventAction, PartyRole, ReturnMode
+from .constants import PUBLIC_DOCUMENT_KINDS, DossierStatus, EventAction, PartyRole, ReturnMode
 from .deadlines import duration_for, timeliness_of
 from .models import Dossier, DossierEvent, Party, SupplementRequest
 
@@ -384,7 +384,8 @@ def _components(dossier: Dossier, first: DossierEvent | None = None) -> list[dic
     electronic file). A paper dossier with neither lists the variant's
     required components: reception accepted it as complete (NĐ 61 Art 17(1)).
     """
-    documents = list(dossier.documents.all())
+    # Drafts of the result are internal (gh-6 item 6): never on a paper the citizen gets.
+    documents = [d for d in dossier.documents.all() if d.kind in PUBLIC_DOCUMENT_KINDS]
     rows: list[dict[str, Any]] = []
     checklist = (first.data or {}).get("components") if first is not None else None
     if checklist:

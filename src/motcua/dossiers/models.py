@@ -277,7 +277,9 @@ class DossierDocument(models.Model):
         max_length=16,
         choices=DocumentKind,
         default=DocumentKind.COMPONENT,
-        help_text=_("Thành phần hồ sơ, giấy tờ bổ sung hay kết quả giải quyết."),
+        help_text=_(
+            "Thành phần hồ sơ, giấy tờ bổ sung, kết quả giải quyết hay dự thảo kết quả (nội bộ)."
+        ),
     )
     name = models.CharField(_("tên giấy tờ"), max_length=500, help_text=_("Tên giấy tờ."))
     file = models.FileField(_("tệp"), upload_to="dossiers/%Y/%m/", help_text=_("Tệp đã lưu."))

@@ -1917,11 +1917,25 @@ def _do_assign(ctx: _Ctx, *, handler: User, note: str = "") -> _Result:
     return _Result(note=note, to_handler=handler)
 
 
-def _do_forward(ctx: _Ctx, *, note: str = "") -> _Result:
-    """T8: to the next workflow step, with its own deadline (D5)."""
+def _do_forward(ctx: _Ctx, *, note: str = "", upload_ids: Sequence[Any] = ()) -> _Result:
+    """T8: to the next workflow step, with its own deadline (D5).
+
+    ``upload_ids``: the draft of the result the specialist sends for review
+    (gh-6 item 6), attached as documents of kind DRAFT — internal to the
+    agency, never shown to the applicant or the public.
+    """
     index = ctx.step_index()
     assert index is not None
     data = _leaving_step_data(ctx)
+    documents = _attach_documents(
+        ctx,
+        upload_ids=upload_ids,
+        kind=DocumentKind.DRAFT,
+        name=_("Dự thảo kết quả"),
+        field_name="upload_ids",
+    )
+    if documents:
+        data["documents"] = documents
     _enter_step(ctx, ctx.steps[index + 1])
     return _Result(note=note, data=data)
 

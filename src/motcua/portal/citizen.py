@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from motcua.accounts.models import User
 from motcua.calendars.constants import Timeliness
 from motcua.calendars.selectors import working_time_left
-from motcua.dossiers.constants import DossierStatus, EventAction
+from motcua.dossiers.constants import PUBLIC_DOCUMENT_KINDS, DossierStatus, EventAction
 from motcua.dossiers.constants import DossierStatus as S
 from motcua.dossiers.models import (
     Dossier,
@@ -144,7 +144,13 @@ def my_dossier_get(*, user: User, code: str) -> Dossier | None:
         )
         .prefetch_related(
             Prefetch("fees", queryset=DossierFee.objects.order_by("id")),
-            Prefetch("documents", queryset=DossierDocument.objects.select_related("component")),
+            # Drafts of the result are internal to the agency (gh-6 item 6).
+            Prefetch(
+                "documents",
+                queryset=DossierDocument.objects.filter(
+                    kind__in=PUBLIC_DOCUMENT_KINDS
+                ).select_related("component"),
+            ),
             Prefetch(
                 "supplement_requests",
                 queryset=SupplementRequest.objects.order_by("-requested_at"),

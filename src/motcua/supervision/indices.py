@@ -369,7 +369,12 @@ FULL_MODE_Q = Q(procedure_version__online_mode=OnlineMode.FULL)
 
 
 def _docs(**filters: object) -> Exists:
-    return Exists(DossierDocument.objects.filter(dossier=OuterRef("pk"), **filters))
+    # Drafts of the result (gh-6 item 6) are internal work, not components or results.
+    return Exists(
+        DossierDocument.objects.filter(dossier=OuterRef("pk"), **filters).exclude(
+            kind=DocumentKind.DRAFT
+        )
+    )
 
 
 def _shared_to_store() -> Exists:

@@ -9,7 +9,8 @@ So the page and the API cannot disagree on what an action needs.
 Fields the generic rendering cannot take get a screen of their own here, still
 validated by the API serializer:
 
-* ``upload_ids`` (issue_result): one or more files sent with the form
+* ``upload_ids`` (issue_result: the result; forward: the draft of the result
+  sent for review): one or more files sent with the form
   (multipart), stored through the upload pipeline
   (:func:`motcua.dossiers.uploads.upload_store`: type, size, virus scan) and
   passed as upload ids; files already stored are kept across a failed attempt.
@@ -85,6 +86,13 @@ RESULT_KEYS: dict[str, str | Promise] = {
     "summary": gettext_lazy("Trích yếu nội dung"),
 }
 FILES_FIELD = "tep"  # the <input type=file multiple> of upload_ids
+# The label of the file field of each action taking ``upload_ids``.
+UPLOAD_LABELS: dict[EventAction, str | Promise] = {
+    A.ISSUE_RESULT: gettext_lazy("Tệp kết quả (PDF đã ký số hoặc bản scan; chọn được nhiều tệp)"),
+    # gh-6 item 6: the specialist sends the draft of the result for review.
+    A.FORWARD: gettext_lazy("Dự thảo kết quả gửi kèm (nếu có)"),
+}
+DEFAULT_UPLOAD_LABEL = gettext_lazy("Tệp đính kèm (chọn được nhiều tệp)")
 ROWS_FIELD = "so_dong"  # how many leg rows the link form shows
 ADD_ROW = "them_dong"  # the submit button that adds a leg row
 LEG_KEYS = ("agency_code", "budget_hours", "order", "external_code")
@@ -217,13 +225,13 @@ def action_form(action: EventAction, *, rows: int = 1) -> ActionForm:
                 for key, label in RESULT_KEYS.items()
             )
             continue
-        if action == A.ISSUE_RESULT and name == "upload_ids":
+        if name == "upload_ids":
             form.fields.append(
                 ActionField(
                     name=FILES_FIELD,
-                    label=_("Tệp kết quả (PDF đã ký số hoặc bản scan; chọn được nhiều tệp)"),
+                    label=str(UPLOAD_LABELS.get(action, DEFAULT_UPLOAD_LABEL)),
                     widget="files",
-                    required=False,
+                    required=spec.required,
                 )
             )
             continue

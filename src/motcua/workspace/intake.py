@@ -322,6 +322,14 @@ def _fill(
                 "PDF, JPEG, PNG, TIFF, DOCX, XLSX hoặc ODT; tệp PDF được ký số bằng chứng"
                 " thư số của cơ quan nếu đã cấu hình."
             )
+    elif action == A.FORWARD:
+        # gh-6 item 6: the specialist sends the draft of the result for review.
+        files = form.field(FILES_FIELD)
+        if files is not None:
+            files.hint = _(
+                "Dự thảo chỉ cán bộ xem được; người nộp không thấy. Văn thư đính kèm"
+                " bản kết quả đã ký khi phát hành."
+            )
     elif action == A.APOLOGIZE and panel.apology is not None:
         form.open = True
         due = form.field("new_due_at")

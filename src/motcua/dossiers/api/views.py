@@ -56,6 +56,7 @@ from motcua.apiclients.constants import Scope
 from motcua.apiclients.models import ApiToken
 from motcua.calendars.constants import Timeliness
 from motcua.dossiers.constants import (
+    PUBLIC_DOCUMENT_KINDS,
     Channel,
     DossierStatus,
     EventAction,
@@ -68,7 +69,13 @@ from motcua.dossiers.forms_official import (
     control_sheet_rows,
     official_form_pdf,
 )
-from motcua.dossiers.models import Dossier, DossierEvent, IdempotencyRecord, Party
+from motcua.dossiers.models import (
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    IdempotencyRecord,
+    Party,
+)
 from motcua.dossiers.selectors import dossier_get_for_action, dossier_list, lookup_factor_matches
 from motcua.dossiers.services import (
     IdempotencyConflict,
@@ -781,7 +788,12 @@ class DossierDetailApi(_StaffApi):
         tags=["dossiers"],
     )
     def get(self, request: Request, code: str) -> Response:
-        dossier = _visible_dossier(user=_user(request), code=code)
+        user = _user(request)
+        dossier = _visible_dossier(user=user, code=code)
+        # Drafts of the result are internal (gh-6 item 6): the owner never sees them.
+        documents = DossierDocument.objects.order_by("id")
+        if user.kind != UserKind.STAFF:
+            documents = documents.filter(kind__in=PUBLIC_DOCUMENT_KINDS)
         dossier = (
             Dossier.objects.select_related(
                 "procedure_version__procedure",
@@ -793,11 +805,11 @@ class DossierDetailApi(_StaffApi):
             )
             .prefetch_related(
                 Prefetch("parties", queryset=Party.objects.order_by("role")),
-                "documents",
+                Prefetch("documents", queryset=documents),
             )
             .get(pk=dossier.pk)
         )
-        allowed = dossier_allowed_actions(dossier=dossier, user=_user(request))
+        allowed = dossier_allowed_actions(dossier=dossier, user=user)
         return Response(self.OutputSerializer(dossier, context={"allowed_actions": allowed}).data)
 
 
@@ -901,6 +913,13 @@ def _note_field() -> serializers.CharField:
         default="",
         max_length=4000,
         help_text=_lazy("Ý kiến, ghi chú (không bắt buộc)."),
+    )
+
+
+def _upload_ids_field(help_text: Any) -> serializers.ListField:
+    """Optional list of the caller's temporary uploads (``POST /api/v1/uploads/``) to attach."""
+    return serializers.ListField(
+        child=serializers.UUIDField(), required=False, default=list, help_text=help_text
     )
 
 
@@ -1169,11 +1188,21 @@ class DossierAssignApi(_DossierActionApi):
 @_action_schema(
     A.FORWARD,
     "Forward to the next step",
-    "T8: to the next workflow step.",
+    "T8: to the next workflow step, optionally with the draft result for review"
+    " (`upload_ids`, attached as internal `draft` documents the applicant never sees).",
     {"note": "Đủ điều kiện"},
 )
 class DossierForwardApi(_DossierActionApi):
     action = A.FORWARD
+
+    class InputSerializer(serializers.Serializer[Any]):
+        note = _note_field()
+        upload_ids = _upload_ids_field(
+            _lazy(
+                "Dự thảo kết quả gửi kèm để xem xét (không bắt buộc), đã tải lên"
+                " (POST /api/v1/uploads/); chỉ cán bộ xem được."
+            )
+        )
 
 
 @_action_schema(
@@ -1251,11 +1280,8 @@ class DossierIssueResultApi(_DossierActionApi):
             default=None,
             help_text=_lazy("Thông tin kết quả: số, ngày ký, title (tên kết quả)…"),
         )
-        upload_ids = serializers.ListField(
-            child=serializers.UUIDField(),
-            required=False,
-            default=list,
-            help_text=_lazy("Tệp kết quả điện tử đã ký số, đã tải lên (POST /api/v1/uploads/)."),
+        upload_ids = _upload_ids_field(
+            _lazy("Tệp kết quả điện tử đã ký số, đã tải lên (POST /api/v1/uploads/).")
         )
 
 
@@ -1562,12 +1588,7 @@ class DossierSendSupplementApi(_DossierActionApi):
 
     class InputSerializer(serializers.Serializer[Any]):
         note = _note_field()
-        upload_ids = serializers.ListField(
-            child=serializers.UUIDField(),
-            required=False,
-            default=list,
-            help_text=_lazy("Tệp bổ sung đã tải lên (POST /api/v1/uploads/)."),
-        )
+        upload_ids = _upload_ids_field(_lazy("Tệp bổ sung đã tải lên (POST /api/v1/uploads/)."))
         form_changes = serializers.DictField(
             required=False,
             allow_null=True,
