@@ -871,13 +871,23 @@ class DossierHistoryApi(_StaffApi):
         tags=["dossiers"],
     )
     def get(self, request: Request, code: str) -> Response:
-        dossier = _visible_dossier(user=_user(request), code=code)
+        user = _user(request)
+        dossier = _visible_dossier(user=user, code=code)
         events = (
             DossierEvent.objects.filter(dossier=dossier)
             .select_related("actor", "actor_agency", "from_step", "to_step", "to_handler")
             .order_by("seq")
         )
-        return Response(self.OutputSerializer(events, many=True).data)
+        data = self.OutputSerializer(events, many=True).data
+        if user.kind != UserKind.STAFF:
+            # A forward's documents are drafts of the result, internal to the agency
+            # (gh-6 item 6): the owner does not learn their names or digests either.
+            for event in data:
+                if event["action"] == A.FORWARD:
+                    event["details"] = {
+                        k: v for k, v in event["details"].items() if k != "documents"
+                    }
+        return Response(data)
 
 
 # --- actions ---------------------------------------------------------------------------------

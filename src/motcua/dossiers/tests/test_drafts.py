@@ -131,6 +131,21 @@ class DraftTests(TestCase):
         owner = self.client.get(f"{DOSSIERS}{dossier.code}/")
         self.assertEqual(owner.status_code, 200, owner.content)
         self.assertEqual(owner.json()["documents"], [])
+        # Nor in the history: staff see the forward's draft, the owner only that it moved on.
+        self.client.logout()
+        forwards = [
+            e
+            for e in self.client.get(f"{DOSSIERS}{dossier.code}/history/", **auth).json()
+            if e["action"] == "forward"
+        ]
+        self.assertEqual([d["id"] for d in forwards[-1]["details"]["documents"]], [draft.pk])
+        self.client.force_login(self.citizen)
+        history = self.client.get(f"{DOSSIERS}{dossier.code}/history/")
+        self.assertEqual(history.status_code, 200, history.content)
+        owner_forwards = [e for e in history.json() if e["action"] == "forward"]
+        self.assertEqual(len(owner_forwards), len(forwards))
+        self.assertNotIn("du-thao", history.content.decode())
+        self.assertTrue(all("documents" not in e["details"] for e in owner_forwards))
 
     def test_a_draft_never_goes_to_the_citizens_data_store(self) -> None:
         dossier = self.at_step2()
