@@ -14,21 +14,10 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy, ngettext
 
+from motcua.core.admin import ReadOnlyAdminMixin
+
 from .history import dossiers_with_broken_history
 from .models import Dossier, DossierDocument, DossierEvent, Party
-
-
-class ReadOnlyAdminMixin:
-    """No add, change or delete: rows are written by the services only."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class ReadOnlyInline[M: Model](ReadOnlyAdminMixin, admin.TabularInline[M, Dossier]):

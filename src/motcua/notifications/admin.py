@@ -13,22 +13,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy, ngettext
 
+from motcua.core.admin import ReadOnlyAdminMixin
+
 from .models import Notification, NotificationAttempt, NotificationPreference
 from .services import notifications_retry_now
 
 
-class _ReadOnly:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class AttemptInline(_ReadOnly, admin.TabularInline[NotificationAttempt, Notification]):
+class AttemptInline(ReadOnlyAdminMixin, admin.TabularInline[NotificationAttempt, Notification]):
     model = NotificationAttempt
     fields = ["at", "ok", "error"]
     readonly_fields = ["at", "ok", "error"]
@@ -37,7 +28,7 @@ class AttemptInline(_ReadOnly, admin.TabularInline[NotificationAttempt, Notifica
 
 
 @admin.register(Notification)
-class NotificationAdmin(_ReadOnly, admin.ModelAdmin[Notification]):
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Notification]):
     list_display = [
         "dossier",
         "kind",

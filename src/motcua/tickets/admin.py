@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from motcua.core.admin import ReadOnlyAdminMixin
 
 from .models import (
     CounterSession,
@@ -30,20 +29,7 @@ class TicketServiceAdmin(admin.ModelAdmin[TicketService]):
     filter_horizontal = ["fields", "counters"]
 
 
-class _ReadOnly:
-    """History: shown, never edited or deleted (conventions §5)."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class IntervalInline(_ReadOnly, admin.TabularInline[TicketInterval, Ticket]):
+class IntervalInline(ReadOnlyAdminMixin, admin.TabularInline[TicketInterval, Ticket]):
     model = TicketInterval
     fields = ("kind", "service", "start", "end", "counter", "officer")
     readonly_fields = ("kind", "service", "start", "end", "counter", "officer")
@@ -51,7 +37,7 @@ class IntervalInline(_ReadOnly, admin.TabularInline[TicketInterval, Ticket]):
 
 
 @admin.register(Ticket)
-class TicketAdmin(_ReadOnly, admin.ModelAdmin[Ticket]):
+class TicketAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Ticket]):
     list_display = ["display", "center", "service", "day", "status", "priority", "counter"]
     list_filter = ["status", "day", "center"]
     search_fields = ["display", "follow_key"]
@@ -59,18 +45,18 @@ class TicketAdmin(_ReadOnly, admin.ModelAdmin[Ticket]):
 
 
 @admin.register(CounterSession)
-class CounterSessionAdmin(_ReadOnly, admin.ModelAdmin[CounterSession]):
+class CounterSessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[CounterSession]):
     list_display = ["counter", "officer", "state", "opened_at", "closed_at"]
     list_filter = ["state"]
 
 
 @admin.register(TicketNotice)
-class TicketNoticeAdmin(_ReadOnly, admin.ModelAdmin[TicketNotice]):
+class TicketNoticeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[TicketNotice]):
     list_display = ["ticket", "status", "attempts", "created_at", "sent_at"]
     list_filter = ["status"]
 
 
 @admin.register(TicketRating)
-class TicketRatingAdmin(_ReadOnly, admin.ModelAdmin[TicketRating]):
+class TicketRatingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[TicketRating]):
     list_display = ["ticket", "level", "counter", "officer", "created_at"]
     list_filter = ["level"]
