@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import Any
 
-from django.db.models import Q
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,10 +16,43 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from motcua.accounts.models import User
+from motcua.core.rawrows import instance, select_list, width
 
 from .constants import LAST_USED_RESOLUTION_SECONDS, TOKEN_PREFIX
-from .models import ApiToken
+from .models import ApiClient, ApiToken
 from .services import token_hash
+
+
+@cache
+def _token_sql() -> str:
+    quote = connection.ops.quote_name
+    return (
+        f"SELECT {select_list(ApiToken, 't')}, {select_list(User, 'u')},"  # noqa: S608
+        f" {select_list(ApiClient, 'c')} FROM {quote(ApiToken._meta.db_table)} t"
+        f" JOIN {quote(User._meta.db_table)} u ON u.id = t.user_id"
+        f" LEFT JOIN {quote(ApiClient._meta.db_table)} c ON c.id = t.client_id"
+        " WHERE t.key_hash = %s AND t.revoked_at IS NULL"
+        " AND (t.expires_at IS NULL OR t.expires_at > %s)"
+    )
+
+
+def token_active(*, key_hash: str, now: dt.datetime) -> ApiToken | None:
+    """The unrevoked, unexpired token with ``key_hash``, its user and client attached.
+
+    Every API request runs this, so it is one fixed SQL string (no ORM
+    compilation, which cost a tenth of a reception's CPU) turned into
+    instances by ``core.rawrows``. ``key_hash`` is unique: one row at most.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_token_sql(), [key_hash, now])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    a, b = width(ApiToken), width(ApiToken) + width(User)
+    token = instance(ApiToken, row[:a])
+    token.user = instance(User, row[a:b])
+    token.client = instance(ApiClient, row[b:]) if token.client_id is not None else None
+    return token
 
 
 class BearerTokenAuthentication(BaseAuthentication):
@@ -44,12 +78,7 @@ class BearerTokenAuthentication(BaseAuthentication):
         if not secret.startswith(TOKEN_PREFIX):
             raise exceptions.AuthenticationFailed(_("Token không hợp lệ."))
         now = timezone.now()
-        token = (
-            ApiToken.objects.select_related("user", "client")
-            .filter(key_hash=token_hash(secret), revoked_at=None)
-            .filter(Q(expires_at=None) | Q(expires_at__gt=now))
-            .first()
-        )
+        token = token_active(key_hash=token_hash(secret), now=now)
         if (
             token is None
             or not token.user.is_active
