@@ -10,11 +10,17 @@ What it does:
    unless ``--keep``; server from ``MOTCUA_BENCH_POSTGRES_URL``, default
    postgres://postgres@127.0.0.1:5432/), migrates it, loads the Huế demo and
    issues a bearer token (``api_token_issue``) to every demo reception officer;
-2. starts gunicorn (gthread, ``--workers`` × ``--threads``) on 127.0.0.1 with
-   this module as the WSGI application: ``motcua.wsgi``'s Django with settings
-   ``motcua.conf.dev``, ``MOTCUA_DEBUG=false``, persistent connections, and a
-   bench URLconf that adds one bare Django JSON view (``/bench/bare/``) in front
-   of ``motcua.urls``. The anonymous throttle rate of the public lookup
+2. starts the deployed shape: a Celery worker (``celery -A motcua worker -c 1
+   --pool solo``) and gunicorn (gthread, ``--workers`` × ``--threads``) on
+   127.0.0.1, both with Redis (``MOTCUA_REDIS_URL``, database 12, which the
+   bench owns: flushed at the start and the end; cache, throttles and Celery
+   broker, so the after-commit statistics refreshes are coalesced in Redis and
+   drained by the worker, gh-8) and JSON logs (``MOTCUA_LOG_FORMAT=json``, as in
+   production). gunicorn serves this module as the WSGI application:
+   ``motcua.wsgi``'s Django with settings ``motcua.conf.dev``,
+   ``MOTCUA_DEBUG=false``, persistent connections, and a bench URLconf that
+   adds one bare Django JSON view (``/bench/bare/``) in front of
+   ``motcua.urls``. The anonymous throttle rate of the public lookup
    (120/minute per address in production) is raised so the bench measures the
    work, not the 429s; the throttle check itself still runs, for many citizens:
    each lookup request carries one of the warm-up dossiers' own
@@ -33,7 +39,12 @@ What it does:
    lookup / bare and receive / bare against the goals of gh-4 (≥ 40 %;
    ≥ 300 dossiers/s with p95 ≤ 50 ms), and checks that every agency/day's codes
    are numbered exactly 1..n, that the counters agree, and that every 201
-   answer's code exists once.
+   answer's code exists once;
+5. waits until the worker has drained the statistics refreshes queued in Redis
+   (the dirty set empty, at most ``DRAIN_TIMEOUT`` seconds), prints how long
+   that took, stops the worker, and runs the supervision check (the
+   ``supervision_check`` comparison of the counters with a recomputation from
+   the dossiers' histories): any difference fails the run.
 
 The load generator is ``wrk`` (Debian package) when installed, driven by a Lua
 script this file writes; otherwise a Python one (threads, ``http.client``
@@ -80,6 +91,10 @@ RECEIVE_GOAL_P95_MS = 50.0
 LOOKUP_GOAL_RATIO = 0.40
 WARM_UP_DOSSIERS = 200
 SERVER_LOG = Path(tempfile.gettempdir()) / "motcua-bench-dossiers-server.log"
+WORKER_LOG = Path(tempfile.gettempdir()) / "motcua-bench-dossiers-worker.log"
+# The bench's own Redis database (bench/queue.py uses 14, the tests 13 and 15).
+BENCH_REDIS_URL = "redis://127.0.0.1:6379/12"
+DRAIN_TIMEOUT = 120  # seconds the worker gets to drain the statistics refreshes
 
 
 def _server_env() -> dict[str, str]:
@@ -88,6 +103,9 @@ def _server_env() -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="motcua.conf.dev",
         MOTCUA_DEBUG="false",
         MOTCUA_DATABASE_URL=database_url(BENCH_DB),
+        # Production: Redis cache and broker, coalesced statistics refreshes, JSON logs.
+        MOTCUA_REDIS_URL=BENCH_REDIS_URL,
+        MOTCUA_LOG_FORMAT="json",
         MOTCUA_BENCH_APP="1",
         # The load generator plays the proxy: each simulated client has its own address.
         MOTCUA_TRUSTED_PROXIES="1",
@@ -269,6 +287,67 @@ def _start_server(port: int, workers: int, threads: int) -> subprocess.Popen[byt
     )
 
 
+def _start_worker() -> subprocess.Popen[bytes]:
+    """Start the Celery worker (own session, same environment) and wait until it is ready."""
+    celery = Path(sys.executable).with_name("celery")
+    command = [str(celery), "-A", "motcua", "worker", "-c", "1", "--pool", "solo", "-l", "info"]
+    log = WORKER_LOG.open("w")
+    process = subprocess.Popen(  # noqa: S603  # the benchmark's own fixed command
+        command,
+        cwd=ROOT,
+        env=_server_env(),
+        start_new_session=True,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    log.close()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if " ready." in WORKER_LOG.read_text(errors="replace"):
+            return process
+        if process.poll() is not None:
+            raise SystemExit(f"the Celery worker exited during start-up; see {WORKER_LOG}")
+        time.sleep(0.3)
+    stop_server(process)
+    raise SystemExit(f"the Celery worker was not ready within 60 s; see {WORKER_LOG}")
+
+
+def _redis() -> Any:
+    import redis
+
+    return redis.Redis.from_url(BENCH_REDIS_URL)
+
+
+def _wait_for_drain() -> tuple[float, int]:
+    """(seconds, ids left): wait until the worker has emptied the statistics' dirty set.
+
+    The last batch may be popped but not committed yet: stopping the worker
+    afterwards (a warm shutdown) lets it finish before the check.
+    """
+    from motcua.supervision.coalesce import DIRTY_KEY
+
+    client = _redis()
+    started = time.monotonic()
+    left = int(client.scard(DIRTY_KEY))
+    while left and time.monotonic() - started < DRAIN_TIMEOUT:
+        time.sleep(0.2)
+        left = int(client.scard(DIRTY_KEY))
+    seconds = time.monotonic() - started
+    client.close()
+    return seconds, left
+
+
+def _check_statistics() -> list[str]:
+    """The supervision check (``supervision_check``): every counter that differs."""
+    from django.db import connections
+
+    from motcua.supervision.aggregates import stats_check
+
+    diffs = [f"{d.table} {d.key}: stored={d.stored} expected={d.expected}" for d in stats_check()]
+    connections.close_all()
+    return diffs
+
+
 Request = tuple[str, str, dict[str, str], str]  # method, path, headers, body
 
 
@@ -437,9 +516,12 @@ def main() -> None:
     recreate_database(BENCH_DB)
     _setup_django()
     targets = _prepare()
-    server = _start_server(args.port, args.workers, args.threads)
+    _redis().flushdb()
+    worker = _start_worker()
+    server = None
     results: list[tuple[str, dict[str, Any]]] = []
     try:
+        server = _start_server(args.port, args.workers, args.threads)
         pairs = _warm_up(args.port, targets)
         lookups: list[Request] = [
             (
@@ -469,8 +551,15 @@ def main() -> None:
         for name, requests in phases:
             results.append((name, load(args.port, requests, args.clients, args.duration)))
             print(f"  measured {name}", flush=True)
-    finally:
         stop_server(server)
+        drain_seconds, left = _wait_for_drain()
+        # The worker finishes the batch it popped last before it stops (warm shutdown).
+        stop_server(worker)
+    finally:
+        if server is not None:
+            stop_server(server)
+        stop_server(worker)
+        _redis().flushdb()
 
     print()
     print(
@@ -507,12 +596,23 @@ def main() -> None:
             print(f"  PROBLEM {received - dossiers} answered dossiers are missing")
     else:
         print("  no duplicate or missing codes: every agency/day is numbered 1..n, counters agree")
+    statistics_diffs = _check_statistics()
+    print()
+    print(
+        f"statistics: the worker drained the coalesced refreshes {drain_seconds:.1f} s after "
+        f"the load ({left} dossier ids left); supervision check: "
+        f"{len(statistics_diffs)} difference(s)"
+    )
+    for diff in statistics_diffs[:20]:
+        print(f"  PROBLEM {diff}")
+    if not statistics_diffs and not left:
+        print("  OK: the daily and monthly counters equal the recomputation from the histories")
     if not args.keep:
         from django.db import connections
 
         connections.close_all()
         recreate_database(BENCH_DB, drop_only=True)
-    if problems or dossiers < received:
+    if problems or dossiers < received or statistics_diffs or left:
         raise SystemExit(1)
 
 

@@ -8,6 +8,7 @@ tasks run in-process) needs no configuration at all.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -177,6 +178,8 @@ CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_TASK_ACKS_LATE = True
+# The worker logs through LOGGING below (JSON in production), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Auth --------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -291,6 +294,12 @@ MOTCUA_NOTIFICATION_RETRY_SECONDS = env_int("MOTCUA_NOTIFICATION_RETRY_SECONDS",
 CELERY_BEAT_SCHEDULE = {
     "notifications-send-due": {
         "task": "motcua.notifications.tasks.send_due_notifications",
+        "schedule": 60.0,
+    },
+    # Safety drain of the coalesced statistics refreshes (supervision.coalesce): ids whose
+    # drain task was lost (broker restart, killed worker) wait at most a minute.
+    "supervision-drain-stats": {
+        "task": "motcua.supervision.tasks.drain_stats_refreshes",
         "schedule": 60.0,
     },
 }
@@ -470,3 +479,7 @@ structlog.configure(
     logger_factory=structlog.stdlib.LoggerFactory(),
     cache_logger_on_first_use=True,
 )
+# One line per request: "request_finished" carries the request, status, user, address
+# and request id; "request_started" (logged at DEBUG) would double the log volume and
+# cost every request the rendering of a second line (gh-4 item 13).
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG

@@ -19,13 +19,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 from itertools import groupby
+from typing import Any
 
 from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 
 @cache
-def _statement(model: type[models.Model]) -> tuple[str, str, tuple[models.Field, ...]]:
+def _statement(model: type[models.Model]) -> tuple[str, str, tuple[models.Field[Any, Any], ...]]:
     """(``INSERT INTO "t" ("c", …) VALUES``, one row's placeholders, the fields) on PostgreSQL."""
     opts = model._meta
     assert opts.pk is not None
@@ -34,10 +35,9 @@ def _statement(model: type[models.Model]) -> tuple[str, str, tuple[models.Field,
         for f in opts.concrete_fields
         if not f.generated and not (f.primary_key and isinstance(f, models.AutoField))
     )
-    quote = _quote  # PostgreSQL identifiers (the only database this SQL is for)
-    head = (
-        f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES"
-    )
+    # PostgreSQL identifiers (the only database this SQL is for).
+    columns = ", ".join(_quote(str(f.column)) for f in fields)
+    head = f"INSERT INTO {_quote(opts.db_table)} ({columns}) VALUES"
     return head, "(" + ", ".join(["%s"] * len(fields)) + ")", fields
 
 
@@ -47,10 +47,10 @@ def _quote(name: str) -> str:
 
 def _sql(
     connection: BaseDatabaseWrapper, objs: Sequence[models.Model]
-) -> tuple[str, list[object]] | None:
+) -> tuple[str, list[Any]] | None:
     model = type(objs[0])
     head, row, fields = _statement(model)
-    params: list[object] = []
+    params: list[Any] = []
     for obj in objs:
         assert obj.pk is None, "insert_rows() inserts new rows only"
         for field in fields:
@@ -59,7 +59,7 @@ def _sql(
                 return None  # a database expression (db_default…): leave it to the ORM
             params.append(value)
     assert model._meta.pk is not None
-    returning = _quote(model._meta.pk.column)
+    returning = _quote(str(model._meta.pk.column))
     return f"{head} {', '.join([row] * len(objs))} RETURNING {returning}", params
 
 

@@ -24,7 +24,7 @@ def _fields(model: type[models.Model]) -> tuple[models.Field[Any, Any], ...]:
 def select_list(model: type[models.Model], alias: str, using: str = "default") -> str:
     """``alias."col1", alias."col2", …`` for every concrete column of ``model``."""
     quote = connections[using].ops.quote_name
-    return ", ".join(f"{alias}.{quote(f.column)}" for f in _fields(model))
+    return ", ".join(f"{alias}.{quote(str(f.column))}" for f in _fields(model))
 
 
 def width(model: type[models.Model]) -> int:

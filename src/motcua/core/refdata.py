@@ -60,8 +60,8 @@ def reference_tables() -> list[str]:
     for model in models:
         tables.add(model._meta.db_table)
         for field in model._meta.local_many_to_many:
-            through = field.remote_field.through  # type: ignore[attr-defined]
-            if through._meta.auto_created:
+            through = field.remote_field.through
+            if through is not None and through._meta.auto_created:
                 tables.add(through._meta.db_table)
     return sorted(tables)
 

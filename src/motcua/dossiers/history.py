@@ -21,6 +21,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
+from motcua.core.inserts import insert_rows
 from motcua.notifications.outbox import notifications_record_for_event
 from motcua.organisations.models import Agency
 from motcua.procedures.models import WorkflowStep
@@ -124,6 +125,7 @@ def event_append(
     data: dict[str, Any] | None = None,
     first: bool = False,
     parties: Sequence[Party] | None = None,
+    insert_with: Sequence[Model] = (),
 ) -> DossierEvent:
     """Append the next event of ``dossier`` to its hash chain and return it.
 
@@ -139,7 +141,9 @@ def event_append(
     was inserted in this transaction (no event to chain to; were that wrong,
     the unique (dossier, seq) constraint refuses the insert), and ``parties``,
     the dossier's parties it has just saved, for the outbox. The number of
-    outbox rows recorded is left on ``event.outbox_rows``.
+    outbox rows recorded is left on ``event.outbox_rows``. ``insert_with``: new
+    rows of the dossier (its parties, delivery, fees…) inserted in the same
+    round trip as the event (``core.inserts.insert_rows``), before it.
     """
     if at.tzinfo is None:
         raise ValueError("Event instants must be timezone-aware.")
@@ -191,7 +195,10 @@ def event_append(
         validate_constraints=False,
     )
     event.hash = event_hash(prev_hash=prev_hash, fields=_fields_of(event))
-    event.save(force_insert=True)
+    if insert_with:
+        insert_rows([*insert_with, event])
+    else:
+        event.save(force_insert=True)
     # Outbox (conventions §7): the citizen's notifications are recorded in the
     # event's transaction, so they commit or roll back with it; the services'
     # _after_commit sends them (gh-5 item 10).

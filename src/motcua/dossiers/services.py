@@ -37,8 +37,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Model, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,6 +52,8 @@ from motcua.calendars.workingtime import (
     is_office_instant,
     working_time_between,
 )
+from motcua.core.inserts import insert_rows
+from motcua.core.refdata import Snapshot, snapshot
 from motcua.core.sequences import sequence_at_least, sequence_next
 from motcua.core.text import fold, nfc
 from motcua.organisations.constants import AgencyKind, Role
@@ -290,9 +292,12 @@ def _competent_for(
     receiving agency's offering when the caller already read it (reception reads
     it with the variant, in the same query); otherwise it is read here.
     """
-    offerings = ProcedureOffering.objects.filter(procedure_id=version.procedure_id, is_active=True)
+
+    def offerings() -> QuerySet[ProcedureOffering]:
+        return ProcedureOffering.objects.filter(procedure_id=version.procedure_id, is_active=True)
+
     if own is None:
-        row = offerings.filter(agency=agency).values_list("online_open", flat=True).first()
+        row = offerings().filter(agency=agency).values_list("online_open", flat=True).first()
         own = _OwnOffering(exists=row is not None, online_open=bool(row))
     if own.exists:
         if channel in ONLINE_CHANNELS and not own.online_open:
@@ -305,7 +310,7 @@ def _competent_for(
             )
         return agency
     if version.cross_boundary and agency.kind == AgencyKind.SERVICE_CENTER:
-        candidates = offerings.select_related("agency").order_by("agency_id")
+        candidates = offerings().select_related("agency").order_by("agency_id")
         if competent is not None:
             candidates = candidates.filter(agency=competent)
         offering = candidates.first()
@@ -368,6 +373,7 @@ def dossier_receive(
     uploads: Sequence[Mapping[str, Any]] = (),
     received_components: Sequence[ReceivedComponent] = (),
     assisted_at: Agency | None = None,
+    ref: Snapshot | None = None,
 ) -> Dossier:
     """Create a dossier: received at the counter or by post (T5, T6), or submitted online (T1).
 
@@ -403,7 +409,9 @@ def dossier_receive(
     officer filed for the citizen at that one-stop (domain.md §5.1; the event's
     ``data["assisted"]``).
 
-    Everything is read and validated first, outside the writing transaction;
+    Everything is read and validated first, outside the writing transaction,
+    the reference data (roles, variant, fees, calendar) through the process
+    cache of ``core.refdata`` (``ref``: the caller's snapshot, else a new one);
     the writes follow, and the dossier code is issued last, just before the
     commit, so the agency's daily counter stays locked as briefly as possible
     (:func:`_receive_save`).
@@ -455,6 +463,7 @@ def dossier_receive(
         competent=competent_agency,
         received_components=received_components,
         assisted_at=assisted_at,
+        ref=ref or snapshot(),
     )
     try:
         # A savepoint only when a concurrent request with the same key may make the
@@ -598,7 +607,7 @@ def dossier_receive_immediate(
                 data=data,
             )
         assert event is not None
-        transaction.on_commit(partial(_after_commit, event.pk))
+        transaction.on_commit(partial(_after_commit, event.pk, event.dossier_id))
     return dossier
 
 
@@ -767,8 +776,14 @@ def _receive_prepare(
     refuse_reason: str = "",
     received_components: Sequence[ReceivedComponent] = (),
     assisted_at: Agency | None = None,
+    ref: Snapshot | None = None,
 ) -> _Reception:
-    """Every read and check of a reception, in order; raises before anything is written."""
+    """Every read and check of a reception, in order; raises before anything is written.
+
+    Reference reads go through ``ref`` (``core.refdata``): the cached values are
+    shared by the process's threads and never modified here.
+    """
+    ref = ref or snapshot()
     online = channel in ONLINE_CHANNELS
     if assisted_at is not None and not online:
         raise ValidationError(
@@ -779,7 +794,11 @@ def _receive_prepare(
         # Counter and postal reception: a reception officer of the receiving one-stop.
         if by is None:
             raise PermissionDenied("Counter and postal reception need a staff actor.")
-        roles = _acting_roles(user=by, agency_ids={agency.pk}, day=timezone.localdate())
+        today = timezone.localdate()
+        roles = ref.get(
+            ("acting_roles", by.pk, agency.pk, today),
+            lambda: _acting_roles(user=by, agency_ids={agency.pk}, day=today),
+        )
         # jurisdiction_for(user=by).can_act(agency.pk), from the same memberships.
         if agency.pk not in roles:
             raise PermissionDenied("The officer cannot act in the receiving agency.")
@@ -788,17 +807,23 @@ def _receive_prepare(
         actor_role = Role.RECEPTION_OFFICER
 
     day = timezone.localtime(at).date()
-    variant = _current_variant(
-        procedure_code=procedure_code, variant_code=variant_code, day=day, agency=agency
+    variant = ref.get(
+        ("current_variant", procedure_code, variant_code, day, agency.pk),
+        lambda: _current_variant(
+            procedure_code=procedure_code, variant_code=variant_code, day=day, agency=agency
+        ),
     )
     version = variant.version
     own_online_open: bool | None = getattr(variant, "own_online_open", None)
-    competent_agency = _competent_for(
-        version=version,
-        agency=agency,
-        channel=channel,
-        competent=competent,
-        own=_OwnOffering(exists=own_online_open is not None, online_open=bool(own_online_open)),
+    competent_agency = ref.get(
+        ("competent_for", version.pk, agency.pk, int(channel), competent.pk if competent else None),
+        lambda: _competent_for(
+            version=version,
+            agency=agency,
+            channel=channel,
+            competent=competent,
+            own=_OwnOffering(exists=own_online_open is not None, online_open=bool(own_online_open)),
+        ),
     )
     if return_mode == ReturnMode.POSTAL and not delivery_address.strip():
         raise ValidationError({"delivery_address": _("Cần địa chỉ nhận kết quả qua bưu chính.")})
@@ -829,7 +854,11 @@ def _receive_prepare(
         summary=version.name[:500],
     )
     if status == S.RECEIVED:
-        dossier.due_at = _due_for(dossier=dossier, variant=variant, start=at)
+        calendar = ref.get(
+            ("work_calendar", competent_agency.pk),
+            lambda: work_calendar_for(agency=competent_agency),
+        )
+        dossier.due_at = _due_for(dossier=dossier, variant=variant, start=at, cal=calendar)
     dossier.full_clean(
         exclude=[
             "code",
@@ -874,16 +903,16 @@ def _receive_prepare(
         reception.form_data = DossierFormData(
             dossier=dossier, definition=variant.eform or {}, data=cleaned or {}
         )
-    reception.fees = [
-        DossierFee(
-            dossier=dossier,
-            kind=rule.kind,
-            name=rule.name,
-            amount=rule.amount,
-            collection=rule.collection,
-        )
+    rules = ref.get(
+        ("fee_rules", variant.pk),
         # FeeRule's default ordering starts with the variant's, three joins deep.
-        for rule in variant.fees.order_by("kind", "id")
+        lambda: list(
+            variant.fees.order_by("kind", "id").values_list("kind", "name", "amount", "collection")
+        ),
+    )
+    reception.fees = [
+        DossierFee(dossier=dossier, kind=kind, name=name, amount=amount, collection=collection)
+        for kind, name, amount, collection in rules
     ]
     return reception
 
@@ -914,6 +943,9 @@ def _received_data(
     return data
 
 
+_SET_CODE_SQL = f'UPDATE "{Dossier._meta.db_table}" SET code = %s WHERE id = %s'  # noqa: S608
+
+
 def _receive_save(
     reception: _Reception, *, idempotency: tuple[str, str, str] | None = None
 ) -> Dossier:
@@ -929,13 +961,15 @@ def _receive_save(
     instead of the whole reception; a rollback still gives the number back.
     """
     dossier = reception.dossier
-    dossier.save(force_insert=True)
+    insert_rows([dossier])  # its id first: the event's hash covers it
+    # Every other row of the new dossier goes in one round trip with its first event.
+    rows: list[Model] = []
     for party in reception.parties:
         party.dossier = dossier
-        party.save(force_insert=True)
+        rows.append(party)
     online = reception.channel in ONLINE_CHANNELS
     if reception.refuse_reason:
-        SyncState.objects.create(dossier=dossier, synced=False)
+        rows.append(SyncState(dossier=dossier, synced=False))
         event = event_append(
             dossier=dossier,
             action=A.REFUSE,
@@ -949,18 +983,19 @@ def _receive_save(
             data={"channel": int(reception.channel), **reception.event_data},
             first=True,
             parties=reception.parties,
+            insert_with=rows,
         )
     else:
         assert reception.delivery is not None
         reception.delivery.dossier = dossier
-        reception.delivery.save(force_insert=True)
+        rows.append(reception.delivery)
         if reception.form_data is not None:
             reception.form_data.dossier = dossier
-            reception.form_data.save(force_insert=True)
+            rows.append(reception.form_data)
         for fee in reception.fees:
             fee.dossier = dossier
-        DossierFee.objects.bulk_create(reception.fees)
-        SyncState.objects.create(dossier=dossier, synced=False)
+            rows.append(fee)
+        rows.append(SyncState(dossier=dossier, synced=False))
         event = event_append(
             dossier=dossier,
             action=A.SUBMIT if online else A.RECEIVE,
@@ -974,6 +1009,7 @@ def _receive_save(
             data={"channel": int(reception.channel), **reception.event_data},
             first=True,
             parties=reception.parties,
+            insert_with=rows,
         )
     if idempotency is not None:
         key, client, request_hash = idempotency
@@ -982,11 +1018,12 @@ def _receive_save(
         )
     # Last: from here to the commit every other reception at this agency waits.
     dossier.code = dossier_code_issue(agency=reception.agency, at=reception.at)
-    Dossier.objects.filter(pk=dossier.pk).update(code=dossier.code)
+    with connection.cursor() as cursor:  # a fixed statement: nothing to compile
+        cursor.execute(_SET_CODE_SQL, [dossier.code, dossier.pk])
     if event.outbox_rows:  # nothing to send: no read after the commit either
-        transaction.on_commit(partial(_after_commit, event.pk))
+        transaction.on_commit(partial(_after_commit, event.pk, dossier.pk))
     else:  # but the supervision statistics still count it (gh-8)
-        transaction.on_commit(partial(_stats_after_commit, event.pk))
+        transaction.on_commit(partial(_stats_after_commit, event.pk, dossier.pk))
     return dossier
 
 
@@ -1008,7 +1045,7 @@ def _due_for(
     return due_from(start=start, amount=amount, unit=unit, cal=calendar)
 
 
-def _after_commit(event_id: int) -> None:
+def _after_commit(event_id: int, dossier_id: int | None = None) -> None:
     """Outbox entry point, run after the transaction that appended ``event_id`` commits.
 
     The outbox rows were written with the event (``history.event_append``
@@ -1021,14 +1058,17 @@ def _after_commit(event_id: int) -> None:
     from motcua.notifications.services import notifications_dispatch
 
     notifications_dispatch(event_id=event_id)
-    _stats_after_commit(event_id)
+    _stats_after_commit(event_id, dossier_id)
 
 
-def _stats_after_commit(event_id: int) -> None:
-    """Supervision counters (gh-8): enqueue the idempotent refresh of the dossier; never raises."""
+def _stats_after_commit(event_id: int, dossier_id: int | None = None) -> None:
+    """Supervision counters (gh-8): enqueue the idempotent refresh of the dossier; never raises.
+
+    ``dossier_id`` (the event's dossier, when the caller has it) saves a query.
+    """
     from motcua.supervision.aggregates import stats_after_event
 
-    stats_after_event(event_id=event_id)
+    stats_after_event(event_id=event_id, dossier_id=dossier_id)
 
 
 # --- the transition service ----------------------------------------------------------------
@@ -1411,7 +1451,7 @@ def dossier_act(*, code: str, action: EventAction | str, by: User, **fields: Any
             note=result.note,
             data=result.data,
         )
-        transaction.on_commit(partial(_after_commit, event.pk))
+        transaction.on_commit(partial(_after_commit, event.pk, event.dossier_id))
     return event
 
 

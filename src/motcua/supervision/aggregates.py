@@ -298,20 +298,25 @@ def stats_refresh_dossiers(*, dossier_ids: Iterable[int]) -> int:
     return len(removed) + len(added)
 
 
-def stats_after_event(*, event_id: int) -> None:
+def stats_after_event(*, event_id: int, dossier_id: int | None = None) -> None:
     """After-commit hook of the dossier engine: refresh the statistics of the event's dossier.
 
-    Enqueued like the notifications (a Celery task; run inline in the embedded,
-    eager mode). Never raises: a statistics failure must not turn a committed
-    action into an error. A missed refresh shows in ``supervision_check`` and
-    is repaired by the dossier's next event or ``supervision_rebuild``.
+    Inline in the embedded, eager mode; in production the dossier joins the
+    Redis set that one Celery drain refreshes in batches (``coalesce``).
+    ``dossier_id``, when the caller knows it, saves reading the event. Never
+    raises: a statistics failure must not turn a committed action into an
+    error. A missed refresh shows in ``supervision_check`` and is repaired by
+    the dossier's next event or ``supervision_rebuild``.
     """
     try:
-        from motcua.dossiers.models import DossierEvent
+        if dossier_id is None:
+            from motcua.dossiers.models import DossierEvent
 
-        dossier_id = (
-            DossierEvent.objects.filter(pk=event_id).values_list("dossier_id", flat=True).first()
-        )
+            dossier_id = (
+                DossierEvent.objects.filter(pk=event_id)
+                .values_list("dossier_id", flat=True)
+                .first()
+            )
         if dossier_id is not None:
             _enqueue(dossier_id)
     except Exception:  # see the docstring
@@ -327,9 +332,14 @@ def stats_after_dossier_change(*, dossier_id: int) -> None:
 
 
 def _enqueue(dossier_id: int) -> None:
+    from . import coalesce
+
+    if coalesce.coalescing():  # production: one set member, one drain per burst
+        coalesce.stats_refresh_enqueue(dossier_id=dossier_id)
+        return
     from .tasks import refresh_dossier_stats
 
-    refresh_dossier_stats.delay(dossier_id)
+    refresh_dossier_stats.delay(dossier_id)  # embedded: eager, inline after commit
 
 
 def _counter_sums(source: str, key: Sequence[str], day_expr: str) -> str:

@@ -11,6 +11,7 @@ The clock is frozen on Tue 10/03/2026 09:00 in Huế.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -24,10 +25,13 @@ import time_machine
 
 from motcua.apiclients.constants import Scope
 from motcua.apiclients.services import api_token_issue
-from motcua.dossiers.models import Dossier, DossierCodeCounter, IdempotencyRecord
+from motcua.calendars.models import CalendarDay, DayKind
+from motcua.dossiers.models import Dossier, DossierCodeCounter, DossierFee, IdempotencyRecord
 from motcua.dossiers.tests.test_api import PDF
 from motcua.dossiers.tests.test_receive import make_world, vn
 from motcua.organisations.constants import Role
+from motcua.organisations.models import StaffMembership
+from motcua.procedures.models import FeeRule, ProcedureVariant, ProcedureVersion
 
 NOW = vn(2026, 3, 10, 9)
 DOSSIERS = "/api/v1/dossiers/"
@@ -35,14 +39,17 @@ UPLOADS = "/api/v1/uploads/"
 LOOKUP = "/api/v1/lookup/"
 
 # One reception through the API, as the tests count them (the view's transaction
-# is a savepoint inside the test's): the bearer token, the agency, SAVEPOINT; the
-# officer's roles, the variant with its version and the agency's offering, the
-# calendar (schedule with periods, announced days), the fee rules; the inserts of
-# the dossier, owner, delivery, fee, sync state and the first history event (no
-# read of a previous event: there is none; the outbox is given the parties just
-# saved, and this owner has no e-mail, account or SMS, so no outbox row and no
-# read after the commit); the code counter and the code; RELEASE SAVEPOINT.
-RECEIVE_QUERIES = 17
+# is a savepoint inside the test's): the bearer token; the reference-data
+# generation (core.refdata: the agency, the officer's roles, the variant with its
+# version and the agency's offering, the calendar and the fee rules then come from
+# the process cache, read by the first reception of the test); SAVEPOINT; the
+# insert of the dossier; the owner, delivery, fee, sync state and the first
+# history event (no read of a previous event: there is none; the outbox is given
+# the parties just saved, and this owner has no e-mail, account or SMS, so no
+# outbox row and no read after the commit), one statement each on SQLite, one
+# round trip together on PostgreSQL (core.inserts); the code counter and the
+# code; RELEASE SAVEPOINT.
+RECEIVE_QUERIES = {"postgresql": 8, "sqlite": 12}
 # The public lookup by code and key: the dossier with its timeline, one query.
 LOOKUP_QUERIES = 1
 
@@ -100,13 +107,59 @@ class ReceptionQueryTests(TestCase):
 
     def test_a_reception_takes_a_fixed_number_of_queries(self) -> None:
         self.receive()  # the token's last use is recorded once a minute: not counted below
-        with self.assertNumQueries(RECEIVE_QUERIES):
+        with self.assertNumQueries(RECEIVE_QUERIES[connection.vendor]):
             second = self.receive()
-        with self.assertNumQueries(RECEIVE_QUERIES):
+        with self.assertNumQueries(RECEIVE_QUERIES[connection.vendor]):
             third = self.receive()
         self.assertEqual(
             [second["code"][-4:], third["code"][-4:]], ["0002", "0003"], "gapless sequence"
         )
+
+    def test_reference_changes_apply_to_the_very_next_reception(self) -> None:
+        """The process cache of reference data (core.refdata) is never stale.
+
+        Each change below bypasses the models' save() (queryset update, raw
+        bulk insert) so that only the database triggers can tell the cache.
+        """
+        first = self.receive()  # fills the cache
+        self.assertEqual(first["due_at"], "2026-03-17T09:00:00+07:00")  # 5 working days
+        # A fee rule's amount changes: the next dossier pins the new amount.
+        FeeRule.objects.filter(variant=self.world.variant).update(amount=12000)
+        # A province-wide day off is announced for Thu 12/03: one more working day.
+        CalendarDay.objects.bulk_create(
+            [CalendarDay(date=dt.date(2026, 3, 12), kind=DayKind.NON_WORKING, name="Nghỉ")]
+        )
+        second = self.receive()
+        self.assertEqual(second["due_at"], "2026-03-18T09:00:00+07:00")
+        fees = DossierFee.objects.filter(dossier__code=second["code"])
+        self.assertEqual(sorted(f.amount for f in fees), [12000])
+        # The officer's membership ends yesterday: the next reception is refused.
+        StaffMembership.objects.filter(user=self.world.staff[Role.RECEPTION_OFFICER]).update(
+            valid_to=dt.date(2026, 3, 9)
+        )
+        refused = self.post(DOSSIERS, self.receive_body())
+        self.assertEqual(refused.status_code, 403, refused.content)
+
+    def test_a_new_published_version_is_pinned_at_once(self) -> None:
+        self.receive()  # fills the cache with today's version
+        old = self.world.variant.version
+        new = ProcedureVersion.objects.get(pk=old.pk)
+        new.pk = None
+        new.number = old.number + 1
+        new.valid_from = dt.date(2026, 3, 10)
+        new.name = "Cấp bản sao trích lục hộ tịch (sửa đổi)"
+        ProcedureVersion.objects.bulk_create([new])
+        ProcedureVersion.objects.filter(pk=old.pk).update(valid_to=dt.date(2026, 3, 9))
+        variant = ProcedureVariant.objects.get(pk=self.world.variant.pk)
+        variant.pk = None
+        variant.version_id = ProcedureVersion.objects.get(
+            procedure=old.procedure, number=old.number + 1
+        ).pk
+        ProcedureVariant.objects.bulk_create([variant])
+        receipt = self.receive()
+        dossier = Dossier.objects.get(code=receipt["code"])
+        self.assertEqual(dossier.procedure_version.number, old.number + 1)
+        self.assertEqual(dossier.summary, "Cấp bản sao trích lục hộ tịch (sửa đổi)")
 
     def test_the_code_counter_is_taken_last_just_before_the_commit(self) -> None:
         self.receive()
