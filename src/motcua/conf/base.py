@@ -163,7 +163,7 @@ REDIS_URL = env_url("MOTCUA_REDIS_URL", None, schemes={"redis", "rediss", "unix"
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "motcua.core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "motcua",
         }

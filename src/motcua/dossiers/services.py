@@ -37,7 +37,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,7 +73,7 @@ from motcua.procedures.selectors import (
     procedure_version_list_current,
 )
 
-from .codes import dossier_code_issue, lookup_key_new
+from .codes import dossier_code_assign, lookup_key_new
 from .constants import (
     Channel,
     DocumentKind,
@@ -943,9 +943,6 @@ def _received_data(
     return data
 
 
-_SET_CODE_SQL = f'UPDATE "{Dossier._meta.db_table}" SET code = %s WHERE id = %s'  # noqa: S608
-
-
 def _receive_save(
     reception: _Reception, *, idempotency: tuple[str, str, str] | None = None
 ) -> Dossier:
@@ -1017,9 +1014,7 @@ def _receive_save(
             key=key, client=client, request_hash=request_hash, dossier=dossier
         )
     # Last: from here to the commit every other reception at this agency waits.
-    dossier.code = dossier_code_issue(agency=reception.agency, at=reception.at)
-    with connection.cursor() as cursor:  # a fixed statement: nothing to compile
-        cursor.execute(_SET_CODE_SQL, [dossier.code, dossier.pk])
+    dossier_code_assign(dossier=dossier, agency=reception.agency, at=reception.at)
     if event.outbox_rows:  # nothing to send: no read after the commit either
         transaction.on_commit(partial(_after_commit, event.pk, dossier.pk))
     else:  # but the supervision statistics still count it (gh-8)

@@ -13,6 +13,8 @@ from .views import (
 )
 
 urlpatterns: list[URLPattern] = [
+    # First: the public lookup is the most requested address (each pattern tried costs).
+    path("lookup/", DossierLookupApi.as_view(), name="dossier-lookup"),
     path("uploads/", UploadCreateApi.as_view(), name="upload-create"),
     path("dossiers/", DossiersApi.as_view(), name="dossier-list"),
     path("dossiers/<str:code>/", DossierDetailApi.as_view(), name="dossier-detail"),
@@ -35,5 +37,4 @@ urlpatterns: list[URLPattern] = [
         )
         for action, view in ACTION_VIEWS.items()
     ),
-    path("lookup/", DossierLookupApi.as_view(), name="dossier-lookup"),
 ]

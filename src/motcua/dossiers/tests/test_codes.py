@@ -12,12 +12,30 @@ from django.db import OperationalError, connection, connections, transaction
 from django.db.transaction import TransactionManagementError
 from django.test import TestCase, TransactionTestCase, tag
 
-from motcua.dossiers.codes import LOOKUP_KEY_ALPHABET, dossier_code_issue, lookup_key_new
-from motcua.dossiers.models import DossierCodeCounter
+from motcua.dossiers.codes import (
+    LOOKUP_KEY_ALPHABET,
+    dossier_code_assign,
+    dossier_code_issue,
+    lookup_key_new,
+)
+from motcua.dossiers.models import Dossier, DossierCodeCounter
 from motcua.dossiers.tests.factories import CodedAgencyFactory
+from motcua.dossiers.tests.test_receive import make_world
 from motcua.organisations.tests.factories import AgencyFactory
 
 UTC = dt.UTC
+
+
+def _placeholder_dossiers(model: Dossier, n: int) -> list[Dossier]:
+    """``n`` saved copies of ``model`` still holding a placeholder code, as a reception makes."""
+    copies = []
+    for i in range(n):
+        copy = Dossier.objects.get(pk=model.pk)
+        copy.pk = None
+        copy.code = f"~placeholder-{i}"
+        copy.lookup_key = lookup_key_new()
+        copies.append(copy)
+    return Dossier.objects.bulk_create(copies)
 
 
 @tag("gh-4")
@@ -66,6 +84,28 @@ class DossierCodeTests(TestCase):
         DossierCodeCounter.objects.create(agency=self.agency, day=day, last=9999)
         code = dossier_code_issue(agency=self.agency, at=dt.datetime(2026, 3, 10, 2, tzinfo=UTC))
         self.assertEqual(code, "000.00.06.H57-260310-10000")
+
+    def test_assigning_writes_the_same_code_to_the_dossier_past_9999_too(self) -> None:
+        # Receptions take and write the code in one go (one statement on PostgreSQL).
+        world = make_world()
+        at = dt.datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+        first, second = _placeholder_dossiers(world.receive(), 2)
+        DossierCodeCounter.objects.filter(agency=world.center).delete()
+        DossierCodeCounter.objects.create(agency=world.center, day=dt.date(2026, 3, 10), last=9998)
+        with transaction.atomic():
+            a = dossier_code_assign(dossier=first, agency=world.center, at=at)
+            b = dossier_code_assign(dossier=second, agency=world.center, at=at)
+        prefix = f"{world.center.code}-260310-"
+        self.assertEqual((a, b), (prefix + "9999", prefix + "10000"))
+        self.assertEqual(
+            list(
+                Dossier.objects.filter(pk__in=[first.pk, second.pk])
+                .order_by("pk")
+                .values_list("code", flat=True)
+            ),
+            [a, b],
+        )
+        self.assertEqual((first.code, second.code), (a, b))
 
     def test_it_refuses_an_agency_without_a_code(self) -> None:
         agency = AgencyFactory(code="", name="Ủy ban nhân dân xã Thử")
@@ -161,6 +201,56 @@ class DossierCodeConcurrencyTests(TransactionTestCase):
             DossierCodeCounter.objects.get(agency=agency, day=dt.date(2026, 3, 10)).last,
             self.ISSUANCES,
         )
+
+    def test_receptions_assign_distinct_gapless_codes_under_concurrency(self) -> None:
+        """The same race through ``dossier_code_assign``, which receptions use."""
+        world = make_world()
+        at = dt.datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+        DossierCodeCounter.objects.filter(agency=world.center).delete()
+        dossiers = queue.SimpleQueue[Dossier]()
+        for dossier in _placeholder_dossiers(world.receive(), self.ISSUANCES):
+            dossiers.put(dossier)
+        barrier = threading.Barrier(self.THREADS)
+        errors: list[BaseException] = []
+
+        def worker() -> None:
+            try:
+                barrier.wait(timeout=30)
+                while True:
+                    try:
+                        dossier = dossiers.get_nowait()
+                    except queue.Empty:
+                        return
+                    deadline = time.monotonic() + 30
+                    while True:
+                        try:
+                            with transaction.atomic():
+                                dossier_code_assign(dossier=dossier, agency=world.center, at=at)
+                            break
+                        except OperationalError as exc:  # SQLite's shared cache: see above
+                            if connection.vendor != "sqlite" or "locked" not in str(exc):
+                                raise
+                            if time.monotonic() > deadline:
+                                raise
+                            time.sleep(0.002)
+            except BaseException as exc:
+                errors.append(exc)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=worker) for _ in range(self.THREADS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        self.assertEqual(errors, [])
+        codes = list(
+            Dossier.objects.filter(code__contains="-260310-", received_by=world.center)
+            .exclude(code__startswith="~")
+            .values_list("code", flat=True)
+        )
+        numbers = sorted(int(re.fullmatch(r".*-260310-(\d{4,})", c)[1]) for c in codes)
+        self.assertEqual(numbers, list(range(1, self.ISSUANCES + 1)), "duplicates or gaps")
 
     def test_it_refuses_to_issue_outside_a_transaction(self) -> None:
         agency = CodedAgencyFactory(code="000.00.06.H57")
