@@ -483,3 +483,5 @@ structlog.configure(
 # and request id; "request_started" (logged at DEBUG) would double the log volume and
 # cost every request the rendering of a second line (gh-4 item 13).
 DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG
+# The log's "ip" is the address the throttles trust (core.http.bind_client_address).
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False

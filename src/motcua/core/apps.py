@@ -10,6 +10,10 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from django_structlog.signals import bind_extra_request_metadata
+
+        from .http import bind_client_address
         from .refdata import triggers_install
 
         post_migrate.connect(triggers_install, sender=self, dispatch_uid="motcua.core.refdata")
+        bind_extra_request_metadata.connect(bind_client_address, dispatch_uid="motcua.core.http")

@@ -22,6 +22,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from motcua.accounts.validators import normalise_phone
+from motcua.core.http import client_address
 
 from .constants import QUEUED
 from .models import Ticket
@@ -31,17 +32,6 @@ WINDOW = 30 * 60  # seconds
 SESSION_LIMIT = 3
 PHONE_LIMIT = 2
 SESSION_KEY = "tickets_taken"
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client's address; X-Forwarded-For only as far back as the trusted proxies go."""
-    proxies = int(getattr(settings, "MOTCUA_TRUSTED_PROXIES", 0))
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies and forwarded:
-        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
-        if len(hops) >= proxies:
-            return str(hops[-proxies])
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def _address_key(request: HttpRequest, center_id: int) -> str:
