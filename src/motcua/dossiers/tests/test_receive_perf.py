@@ -173,7 +173,8 @@ class ReceptionQueryTests(TestCase):
         after = statements[taken[0] + 1 :]
         if connection.vendor == "postgresql":
             # The same statement writes the code; then the end of the view's transaction.
-            self.assertIn(f'UPDATE "{Dossier._meta.db_table}" SET "code"', statements[taken[0]])
+            table = Dossier._meta.db_table
+            self.assertIn(f'UPDATE "{table}" SET "code"', statements[taken[0]])  # noqa: S608
             self.assertEqual(len(after), 1, after)
         else:
             # After it: only the dossier's code, then the end of the view's transaction.
