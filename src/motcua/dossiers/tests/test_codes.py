@@ -7,6 +7,7 @@ import queue
 import re
 import threading
 import time
+from collections.abc import Callable
 
 from django.db import OperationalError, connection, connections, transaction
 from django.db.transaction import TransactionManagementError
@@ -134,6 +135,27 @@ class DossierCodeTests(TestCase):
             self.assertFalse(set(key) & set("0O1I"))
 
 
+def _retrying(take: Callable[[], str]) -> str:
+    """``take()`` in its own transaction, begun again while SQLite's test database is locked.
+
+    The SQLite test database is in-memory with a shared cache, where a busy
+    writer makes BEGIN fail at once ("database table is locked") instead of
+    waiting out the busy timeout as the file database does. Nothing was
+    written: wait and begin again, as the timeout would.
+    """
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with transaction.atomic():
+                return take()
+        except OperationalError as exc:
+            if connection.vendor != "sqlite" or "locked" not in str(exc):
+                raise
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.002)
+
+
 @tag("gh-4")
 class DossierCodeConcurrencyTests(TransactionTestCase):
     """Many receptions at the same agency at the same instant, each in its own transaction."""
@@ -155,22 +177,7 @@ class DossierCodeConcurrencyTests(TransactionTestCase):
         errors: list[BaseException] = []
 
         def issue() -> str:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    with transaction.atomic():
-                        return dossier_code_issue(agency=agency, at=at)
-                except OperationalError as exc:
-                    # The SQLite test database is in-memory with a shared cache,
-                    # where a busy writer makes BEGIN fail at once ("database
-                    # table is locked") instead of waiting out the busy timeout
-                    # as the file database does. Nothing was written: wait and
-                    # begin again, as the timeout would.
-                    if connection.vendor != "sqlite" or "locked" not in str(exc):
-                        raise
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.002)
+            return _retrying(lambda: dossier_code_issue(agency=agency, at=at))
 
         def worker() -> None:
             try:
@@ -221,18 +228,9 @@ class DossierCodeConcurrencyTests(TransactionTestCase):
                         dossier = dossiers.get_nowait()
                     except queue.Empty:
                         return
-                    deadline = time.monotonic() + 30
-                    while True:
-                        try:
-                            with transaction.atomic():
-                                dossier_code_assign(dossier=dossier, agency=world.center, at=at)
-                            break
-                        except OperationalError as exc:  # SQLite's shared cache: see above
-                            if connection.vendor != "sqlite" or "locked" not in str(exc):
-                                raise
-                            if time.monotonic() > deadline:
-                                raise
-                            time.sleep(0.002)
+                    _retrying(
+                        lambda d=dossier: dossier_code_assign(dossier=d, agency=world.center, at=at)
+                    )
             except BaseException as exc:
                 errors.append(exc)
             finally:
