@@ -3,6 +3,11 @@
 Run from the repository root:
 
     .venv/bin/python bench/dossiers.py [--duration 10] [--clients 16] [--workers 2] [--threads 8]
+        [--server wsgi|asgi]
+
+``--server asgi`` serves ``motcua.asgi`` with uvicorn workers and
+``CONN_MAX_AGE=0`` instead of gthread WSGI workers with persistent connections,
+to compare the two deployments (README, "Running in production").
 
 What it does:
 
@@ -116,8 +121,8 @@ def _server_env() -> dict[str, str]:
 # --- The application gunicorn serves (this module imported as ``bench.dossiers``) ------------
 
 
-def _bench_application() -> Any:
-    """``motcua.wsgi``'s application with the bench URLconf and a raised lookup throttle."""
+def _bench_settings() -> None:
+    """The bench URLconf and a raised lookup throttle, before the application loads."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.conf.dev")
     from django.conf import settings
 
@@ -126,9 +131,22 @@ def _bench_application() -> Any:
     rates: dict[str, str] = dict(rest.get("DEFAULT_THROTTLE_RATES", {}))
     rest["DEFAULT_THROTTLE_RATES"] = {**rates, "anon": "100000000/minute"}
     settings.REST_FRAMEWORK = rest  # before rest_framework.throttling reads it
+
+
+def _bench_application() -> Any:
+    """``motcua.wsgi``'s application (``--server wsgi``)."""
+    _bench_settings()
     from motcua.wsgi import application as wsgi_application
 
     return wsgi_application
+
+
+def _bench_asgi_application() -> Any:
+    """``motcua.asgi``'s application (``--server asgi``)."""
+    _bench_settings()
+    from motcua.asgi import application as asgi_application
+
+    return asgi_application
 
 
 def _bench_urlpatterns() -> list[Any]:
@@ -258,30 +276,21 @@ def _check_codes() -> tuple[int, int, list[str]]:
 # --- Load generation ---------------------------------------------------------------------------
 
 
-def _start_server(port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
+def _start_server(port: int, workers: int, threads: int, server: str) -> subprocess.Popen[bytes]:
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    command = [
-        str(gunicorn),
-        "bench.dossiers:application",
-        "--chdir",
-        str(ROOT),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--threads",
-        str(threads),
-        "--worker-class",
-        "gthread",
-        "--keep-alive",
-        "30",
-        "--log-level",
-        "warning",
-    ]
+    command = [str(gunicorn), "--chdir", str(ROOT), "--bind", f"127.0.0.1:{port}"]
+    command += ["--workers", str(workers), "--keep-alive", "30", "--log-level", "warning"]
+    env = _server_env()
+    if server == "asgi":
+        # The README's production command; Django's advice under ASGI: no persistent connections.
+        command += ["bench.dossiers:asgi_application", "-k", "uvicorn_worker.UvicornWorker"]
+        env["MOTCUA_DATABASE_CONN_MAX_AGE"] = "0"
+    else:
+        command += ["bench.dossiers:application", "--threads", str(threads), "-k", "gthread"]
     # The server logs every request (INFO, as in production) to a file, not to this terminal.
     return start_server(
         command,
-        env=_server_env(),
+        env=env,
         probe_url=f"http://127.0.0.1:{port}/bench/bare/",
         log_path=SERVER_LOG,
     )
@@ -506,6 +515,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16, help="concurrent connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker (gthread)")
+    parser.add_argument(
+        "--server",
+        choices=["wsgi", "asgi"],
+        default="wsgi",
+        help="gthread WSGI workers, or uvicorn ASGI workers with CONN_MAX_AGE=0 (the README's)",
+    )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--loadgen", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
@@ -521,7 +536,7 @@ def main() -> None:
     server = None
     results: list[tuple[str, dict[str, Any]]] = []
     try:
-        server = _start_server(args.port, args.workers, args.threads)
+        server = _start_server(args.port, args.workers, args.threads, args.server)
         pairs = _warm_up(args.port, targets)
         lookups: list[Request] = [
             (
@@ -562,9 +577,14 @@ def main() -> None:
         _redis().flushdb()
 
     print()
+    shape = (
+        f"gunicorn uvicorn (ASGI) {args.workers} workers, CONN_MAX_AGE=0"
+        if args.server == "asgi"
+        else f"gunicorn gthread {args.workers} workers × {args.threads} threads"
+    )
     print(
-        f"gunicorn gthread {args.workers} workers × {args.threads} threads, PostgreSQL, "
-        f"{args.clients} clients × {args.duration} s each, load: {'wrk' if use_wrk else 'Python'}"
+        f"{shape}, PostgreSQL, {args.clients} clients × {args.duration} s each,"
+        f" load: {'wrk' if use_wrk else 'Python'}"
     )
     print(f"{'':<38} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'failed':>7}")
     for name, r in results:
@@ -621,4 +641,5 @@ if __name__ == "__main__":
 elif os.environ.get("MOTCUA_BENCH_APP") == "1":
     # Imported by gunicorn as ``bench.dossiers``: serve the bench application.
     application = _bench_application()
+    asgi_application = _bench_asgi_application()
     urlpatterns = _bench_urlpatterns()

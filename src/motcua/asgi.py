@@ -2,7 +2,10 @@
 
 Serves the same Django as :mod:`motcua.wsgi`; long-lived responses (the
 waiting-room displays' event streams, gh-7) then cost a coroutine each
-instead of a worker thread.
+instead of a worker thread. Production routes only those streams here and
+everything else to ``motcua.wsgi`` with threads and persistent connections,
+about three times faster for pages and the API (README, "Running in
+production"; ``bench/dossiers.py --server asgi``).
 """
 
 import os
