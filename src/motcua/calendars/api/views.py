@@ -12,10 +12,10 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from motcua.api.serializers import ValidationErrorSerializer
+from motcua.api.throttling import AnonRateThrottle
 from motcua.calendars.constants import DurationUnit
 from motcua.calendars.selectors import due_date_preview
 from motcua.organisations.models import Agency

@@ -47,12 +47,12 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from motcua.accounts.constants import UserKind
 from motcua.accounts.models import User
 from motcua.api.serializers import ValidationErrorSerializer
+from motcua.api.throttling import AnonRateThrottle
 from motcua.apiclients.authentication import BearerTokenAuthentication, HasScope
 from motcua.apiclients.constants import Scope
 from motcua.apiclients.models import ApiToken

@@ -20,11 +20,11 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from motcua.api.serializers import ValidationErrorSerializer
+from motcua.api.throttling import AnonRateThrottle
 from motcua.organisations.constants import UnitLevel
 from motcua.procedures.constants import Audience, OnlineMode
 from motcua.procedures.models import ComponentSpec, FeeRule, ProcedureVariant, ProcedureVersion
