@@ -139,7 +139,11 @@ def _statements(connection: BaseDatabaseWrapper, tables: list[str]) -> Iterator[
         for table in tables:
             # Per statement, in the writer's transaction: the writer itself sees the new
             # generation at once. Two transactions writing reference rows queue on the
-            # generation row until the first commits (reference data is edited rarely).
+            # generation row until the first commits (reference data is edited rarely);
+            # two that each write several reference rows, in opposite orders, at the same
+            # moment can deadlock there, and PostgreSQL then aborts one of them. A
+            # deferred (commit-time) trigger would avoid that but would hide the change
+            # from the writer's own later reads in the same transaction.
             yield (
                 f"CREATE OR REPLACE TRIGGER motcua_refdata_changed AFTER INSERT OR UPDATE"
                 f" OR DELETE OR TRUNCATE ON {quote(table)} FOR EACH STATEMENT"
