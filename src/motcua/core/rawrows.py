@@ -32,30 +32,46 @@ def width(model: type[models.Model]) -> int:
     return len(_fields(model))
 
 
-@cache
-def _converters(
-    model: type[models.Model], vendor: str, using: str
-) -> tuple[tuple[Callable[..., Any], ...], ...]:
-    del vendor  # part of the key
+# (column index, the column's expression, the functions converting its value).
+Converters = tuple[tuple[int, Any, tuple[Callable[..., Any], ...]], ...]
+
+
+def converters_for(columns: Sequence[tuple[int, Any]], using: str = "default") -> Converters:
+    """The database converters of ``columns`` ((index, expression) pairs), as a queryset has.
+
+    Only columns with converters are kept (none on PostgreSQL for plain
+    columns; datetimes, booleans and decimals on SQLite).
+    """
     connection = connections[using]
-    table = model._meta.db_table
     out = []
-    for field in _fields(model):
-        col = field.get_col(table)
-        out.append(
-            tuple(connection.ops.get_db_converters(col) + field.get_db_converters(connection))
+    for index, expression in columns:
+        functions = tuple(
+            connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
         )
+        if functions:
+            out.append((index, expression, functions))
     return tuple(out)
+
+
+def convert_row(values: Sequence[Any], converters: Converters, using: str = "default") -> list[Any]:
+    """``values`` with each converted column replaced by its Python value."""
+    connection = connections[using]
+    row = list(values)
+    for index, expression, functions in converters:
+        for function in functions:
+            row[index] = function(row[index], expression, connection)
+    return row
+
+
+@cache
+def _converters(model: type[models.Model], vendor: str, using: str) -> Converters:
+    del vendor  # part of the key
+    table = model._meta.db_table
+    return converters_for([(i, f.get_col(table)) for i, f in enumerate(_fields(model))], using)
 
 
 def instance[M: models.Model](model: type[M], values: Sequence[Any], using: str = "default") -> M:
     """An instance of ``model`` from ``values`` in :func:`select_list` order."""
-    connection = connections[using]
-    fields = _fields(model)
-    converted = list(values)
-    for i, (field, converters) in enumerate(
-        zip(fields, _converters(model, connection.vendor, using), strict=True)
-    ):
-        for converter in converters:
-            converted[i] = converter(converted[i], field.get_col(model._meta.db_table), connection)
-    return model.from_db(using, [f.attname for f in fields], converted)
+    converters = _converters(model, connections[using].vendor, using)
+    converted = convert_row(values, converters, using)
+    return model.from_db(using, [f.attname for f in _fields(model)], converted)

@@ -30,16 +30,16 @@ def _column(model: type[models.Model], name: str) -> str:
     return connection.ops.quote_name(field.column)
 
 
-def _upsert(
+def upsert_sql(
     model: type[models.Model], keys: Mapping[str, Any], last: str, start: int, update: str
-) -> int:
+) -> tuple[str, list[Any]]:
     """``INSERT (keys, start) ON CONFLICT (keys) DO UPDATE SET last = <update> RETURNING last``.
 
     ``update`` is an SQL expression of ``{current}`` (the row's value) and
-    ``{given}`` (the value this statement tried to insert).
+    ``{given}`` (the value this statement tried to insert). Returns the SQL and
+    its parameters, for :func:`sequence_next` or a caller that embeds the
+    statement in a larger one (``dossiers.codes.dossier_code_assign``).
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise TransactionManagementError("Sequence numbers must be taken inside a transaction.")
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(_column(model, name) for name in keys)
     counter = _column(model, last)
@@ -53,11 +53,23 @@ def _upsert(
         f"INSERT INTO {table} ({columns}, {counter}) VALUES ({placeholders}, %s) "  # noqa: S608
         f"ON CONFLICT ({columns}) DO UPDATE SET {counter} = {expression} RETURNING {counter}"
     )
+    return sql, [*params, start]
+
+
+def _upsert(
+    model: type[models.Model], keys: Mapping[str, Any], last: str, start: int, update: str
+) -> int:
+    if not transaction.get_connection().in_atomic_block:
+        raise TransactionManagementError("Sequence numbers must be taken inside a transaction.")
+    sql, params = upsert_sql(model, keys, last, start, update)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, start])
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     assert row is not None
     return int(row[0])
+
+
+NEXT = "{current} + 1"
 
 
 def sequence_next(*, model: type[models.Model], keys: Mapping[str, Any], last: str = "last") -> int:
@@ -67,7 +79,7 @@ def sequence_next(*, model: type[models.Model], keys: Mapping[str, Any], last: s
     exactly the fields of a unique constraint of ``model``. Must run inside the
     caller's transaction (raises ``TransactionManagementError`` otherwise).
     """
-    return _upsert(model, keys, last, 1, "{current} + 1")
+    return _upsert(model, keys, last, 1, NEXT)
 
 
 def sequence_at_least(

@@ -13,10 +13,10 @@ import datetime as dt
 import secrets
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.transaction import TransactionManagementError
 
-from motcua.core.sequences import sequence_next
+from motcua.core.sequences import NEXT, sequence_next, upsert_sql
 from motcua.organisations.models import Agency
 
 from .models import Dossier, DossierCodeCounter
@@ -64,18 +64,7 @@ def _checked_day(*, agency: Agency, at: dt.datetime, caller: str) -> dt.date:
     return at.astimezone(VIETNAM).date()
 
 
-_COUNTER = DossierCodeCounter._meta.db_table
 _DOSSIER = Dossier._meta.db_table
-# PostgreSQL: take the number and write the code in one statement. The number is
-# zero-padded to four digits and written in full beyond 9999, as f"{n:04d}" does.
-_ASSIGN_PG = (
-    f'WITH n AS (INSERT INTO "{_COUNTER}" ("agency_id", "day", "last") VALUES (%s, %s, 1)'  # noqa: S608
-    f' ON CONFLICT ("agency_id", "day") DO UPDATE SET "last" = "{_COUNTER}"."last" + 1'
-    ' RETURNING "last")'
-    f' UPDATE "{_DOSSIER}" SET "code" = %s'
-    " || lpad(n.last::text, greatest(4, length(n.last::text)), '0')"
-    f' FROM n WHERE "{_DOSSIER}"."id" = %s RETURNING "{_DOSSIER}"."code"'
-)
 _SET_CODE = f'UPDATE "{_DOSSIER}" SET "code" = %s WHERE "id" = %s'  # noqa: S608
 
 
@@ -90,16 +79,24 @@ def dossier_code_assign(*, dossier: Dossier, agency: Agency, at: dt.datetime) ->
     (gh-4 item 13). Elsewhere the two statements of :func:`dossier_code_issue`
     and an update. Fixed SQL either way: nothing to compile.
     """
-    from django.db import connection
-
     if connection.vendor != "postgresql":
         code = dossier_code_issue(agency=agency, at=at)
         with connection.cursor() as cursor:
             cursor.execute(_SET_CODE, [code, dossier.pk])
     else:
         day = _checked_day(agency=agency, at=at, caller="dossier_code_assign")
+        # The counter's own upsert (core.sequences) as a CTE; the number is zero-padded
+        # to four digits and written in full beyond 9999, as f"{n:04d}" does.
+        take, params = upsert_sql(
+            DossierCodeCounter, {"agency": agency.pk, "day": day}, "last", 1, NEXT
+        )
+        sql = (
+            f'WITH n AS ({take}) UPDATE "{_DOSSIER}" SET "code" = %s'  # noqa: S608
+            " || lpad(n.last::text, greatest(4, length(n.last::text)), '0')"
+            f' FROM n WHERE "{_DOSSIER}"."id" = %s RETURNING "{_DOSSIER}"."code"'
+        )
         with connection.cursor() as cursor:
-            cursor.execute(_ASSIGN_PG, [agency.pk, day, f"{agency.code}-{day:%y%m%d}-", dossier.pk])
+            cursor.execute(sql, [*params, f"{agency.code}-{day:%y%m%d}-", dossier.pk])
             row = cursor.fetchone()
         assert row is not None, "the dossier must be saved before its code is assigned"
         code = str(row[0])

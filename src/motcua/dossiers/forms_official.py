@@ -387,17 +387,21 @@ def _components(dossier: Dossier, first: DossierEvent | None = None) -> list[dic
     # Drafts of the result are internal (gh-6 item 6): never on a paper the citizen gets.
     documents = [d for d in dossier.documents.all() if d.kind in PUBLIC_DOCUMENT_KINDS]
     rows: list[dict[str, Any]] = []
+
+    def add(name: str, originals: int | None, certified: int | None, copies: int | None) -> None:
+        rows.append(
+            {
+                "name": name,
+                "originals": originals or "",
+                "certified": certified or "",
+                "copies": copies or "",
+            }
+        )
+
     checklist = (first.data or {}).get("components") if first is not None else None
     if checklist:
         for item in checklist:
-            rows.append(
-                {
-                    "name": item["name"],
-                    "originals": item["originals"] or "",
-                    "certified": item["certified"] or "",
-                    "copies": item["copies"] or "",
-                }
-            )
+            add(item["name"], item["originals"], item["certified"], item["copies"])
     else:
         specs = list(ComponentSpec.objects.filter(variant_id=dossier.variant_id).order_by("order"))
         attached = {d.component_id for d in documents if d.component_id}
@@ -407,17 +411,10 @@ def _components(dossier: Dossier, first: DossierEvent | None = None) -> list[dic
             else [s for s in specs if s.required]
         )
         for spec in chosen:
-            rows.append(
-                {
-                    "name": spec.name,
-                    "originals": spec.originals or "",
-                    "certified": spec.certified_copies or "",
-                    "copies": spec.copies or "",
-                }
-            )
+            add(spec.name, spec.originals, spec.certified_copies, spec.copies)
     for document in documents:
         if document.component_id is None:
-            rows.append({"name": document.name, "originals": "", "certified": "", "copies": 1})
+            add(document.name, None, None, 1)
     for i, row in enumerate(rows, start=1):
         row["no"] = i
     return rows
@@ -763,7 +760,8 @@ def _register_row(i: int, dossier: Dossier) -> dict[str, Any]:
     }
 
 
-def _register_context(*, agency: Agency, start: dt.date, end: dt.date) -> dict[str, Any]:
+def register_context(*, agency: Agency, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """What Mẫu 07 shows (heading, period, rows as dicts); also used for its Excel (gh-8)."""
     agency = Agency.objects.select_related("unit", "parent").get(pk=agency.pk)
     rows = [
         _register_row(i, d)
@@ -780,11 +778,6 @@ def _register_context(*, agency: Agency, start: dt.date, end: dt.date) -> dict[s
     }
 
 
-def register_context(*, agency: Agency, start: dt.date, end: dt.date) -> dict[str, Any]:
-    """What Mẫu 07 shows (heading, period, rows as dicts); also used for its Excel (gh-8)."""
-    return _register_context(agency=agency, start=start, end=end)
-
-
 def html_to_pdf(html: str, *, stylesheet: str = STYLESHEET, base_url: str = "") -> bytes:
     """Any printable page as PDF with ``stylesheet`` (a static path), as the forms are printed."""
     return _pdf(html, base_url, stylesheet)
@@ -792,11 +785,11 @@ def html_to_pdf(html: str, *, stylesheet: str = STYLESHEET, base_url: str = "") 
 
 def register_html(*, agency: Agency, start: dt.date, end: dt.date) -> str:
     """Mẫu 07 (Sổ theo dõi hồ sơ) of ``agency`` for a period, as HTML."""
-    ctx = _register_context(agency=agency, start=start, end=end)
+    ctx = register_context(agency=agency, start=start, end=end)
     return form_render(_template(OfficialForm.FORM_07), ctx, for_pdf=False)
 
 
 def register_pdf(*, agency: Agency, start: dt.date, end: dt.date) -> bytes:
     """Mẫu 07 of ``agency`` for a period, as an A4 landscape PDF."""
-    ctx = _register_context(agency=agency, start=start, end=end)
+    ctx = register_context(agency=agency, start=start, end=end)
     return _pdf(form_render(_template(OfficialForm.FORM_07), ctx, for_pdf=True), "")

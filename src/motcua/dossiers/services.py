@@ -1018,7 +1018,7 @@ def _receive_save(
     if event.outbox_rows:  # nothing to send: no read after the commit either
         transaction.on_commit(partial(_after_commit, event.pk, dossier.pk))
     else:  # but the supervision statistics still count it (gh-8)
-        transaction.on_commit(partial(_stats_after_commit, event.pk, dossier.pk))
+        transaction.on_commit(partial(_stats_after_commit, dossier.pk))
     return dossier
 
 
@@ -1040,7 +1040,7 @@ def _due_for(
     return due_from(start=start, amount=amount, unit=unit, cal=calendar)
 
 
-def _after_commit(event_id: int, dossier_id: int | None = None) -> None:
+def _after_commit(event_id: int, dossier_id: int) -> None:
     """Outbox entry point, run after the transaction that appended ``event_id`` commits.
 
     The outbox rows were written with the event (``history.event_append``
@@ -1053,17 +1053,14 @@ def _after_commit(event_id: int, dossier_id: int | None = None) -> None:
     from motcua.notifications.services import notifications_dispatch
 
     notifications_dispatch(event_id=event_id)
-    _stats_after_commit(event_id, dossier_id)
+    _stats_after_commit(dossier_id)
 
 
-def _stats_after_commit(event_id: int, dossier_id: int | None = None) -> None:
-    """Supervision counters (gh-8): enqueue the idempotent refresh of the dossier; never raises.
+def _stats_after_commit(dossier_id: int) -> None:
+    """Supervision counters (gh-8): enqueue the idempotent refresh of the dossier; never raises."""
+    from motcua.supervision.aggregates import stats_after_dossier_change
 
-    ``dossier_id`` (the event's dossier, when the caller has it) saves a query.
-    """
-    from motcua.supervision.aggregates import stats_after_event
-
-    stats_after_event(event_id=event_id, dossier_id=dossier_id)
+    stats_after_dossier_change(dossier_id=dossier_id)
 
 
 # --- the transition service ----------------------------------------------------------------

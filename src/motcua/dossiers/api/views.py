@@ -13,7 +13,6 @@ exactly like an unknown code, so codes never reveal that a dossier exists.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import uuid
 from collections.abc import Callable, Mapping
@@ -37,7 +36,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_serializer,
 )
-from rest_framework import ISO_8601, serializers, status
+from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.pagination import PageNumberPagination
@@ -46,7 +45,6 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from motcua.accounts.constants import UserKind
@@ -57,6 +55,7 @@ from motcua.apiclients.authentication import BearerTokenAuthentication, HasScope
 from motcua.apiclients.constants import Scope
 from motcua.apiclients.models import ApiToken
 from motcua.calendars.constants import Timeliness
+from motcua.core.rawrows import Converters, convert_row, converters_for
 from motcua.core.refdata import snapshot as refdata_snapshot
 from motcua.dossiers.constants import (
     PUBLIC_DOCUMENT_KINDS,
@@ -1814,12 +1813,12 @@ _LOOKUP_FIELDS = (
 # The lookup's SELECT as the ORM writes it for a database alias, compiled once per
 # process (gh-4 item 13: compiling the join cost a sixth of the request): the statement
 # never changes, only the code, its one parameter, does. Per alias: the SQL and the
-# positions of the columns whose values the backend converts (SQLite's datetimes; none
-# on PostgreSQL), with their expressions.
-_LOOKUP_STATEMENTS: dict[str, tuple[str, tuple[tuple[int, Any], ...]]] = {}
+# converters of the columns whose values the backend converts (SQLite's datetimes;
+# none on PostgreSQL).
+_LOOKUP_STATEMENTS: dict[str, tuple[str, Converters]] = {}
 
 
-def _lookup_statement(alias: str) -> tuple[str, tuple[tuple[int, Any], ...]]:
+def _lookup_statement(alias: str) -> tuple[str, Converters]:
     statement = _LOOKUP_STATEMENTS.get(alias)
     if statement is None:
         query = Dossier.objects.filter(code="").order_by("events__seq").values(*_LOOKUP_FIELDS)
@@ -1828,8 +1827,8 @@ def _lookup_statement(alias: str) -> tuple[str, tuple[tuple[int, Any], ...]]:
         columns = tuple(query.query.values_select)
         if tuple(params) != ("",) or columns != _LOOKUP_FIELDS or len(compiler.select) != 12:
             raise RuntimeError(f"Unexpected lookup statement: {sql!r} {params!r}")
-        converted = compiler.get_converters([column for column, _, _ in compiler.select])
-        statement = (sql, tuple((index, expr) for index, (_, expr) in converted.items()))
+        selected = [(index, column) for index, (column, _, _) in enumerate(compiler.select)]
+        statement = (sql, converters_for(selected, alias))
         _LOOKUP_STATEMENTS[alias] = statement
     return statement
 
@@ -1843,27 +1842,15 @@ def _lookup(*, code: str, key: str, identity_number: str) -> list[tuple[Any, ...
     ``_LOOKUP_FIELDS``, as ``.values()`` would give them.
     """
     alias = router.db_for_read(Dossier)
-    sql, converted = _lookup_statement(alias)
+    sql, converters = _lookup_statement(alias)
     connection = connections[alias]
     with connection.cursor() as cursor:
         cursor.execute(sql, (code,))
         rows = cursor.fetchall()
     if not rows:
         return None
-    if converted:
-        ops = connection.ops
-        converters = [
-            (index, expr, ops.get_db_converters(expr) + expr.get_db_converters(connection))
-            for index, expr in converted
-        ]
-        converted_rows = []
-        for row in rows:
-            values = list(row)
-            for index, expr, functions in converters:
-                for function in functions:
-                    values[index] = function(values[index], expr, connection)
-            converted_rows.append(tuple(values))
-        rows = converted_rows
+    if converters:
+        rows = [tuple(convert_row(row, converters, alias)) for row in rows]
     first = rows[0]
     matches = lookup_factor_matches(
         dossier_id=first[_ID], lookup_key=first[_KEY], key=key, identity_number=identity_number
@@ -1905,21 +1892,8 @@ _LOOKUP_INSTANT = serializers.DateTimeField()
 _LOOKUP_ON_TIME = frozenset(Timeliness.values) | {"on_track", "overdue"}
 
 
-def _instant(value: Any, zone: dt.tzinfo) -> Any:
-    """``value`` as ``_LOOKUP_INSTANT`` writes it, in ``zone`` (the current time zone).
-
-    For an aware instant and the ISO 8601 format, the field's own steps done
-    directly: to ``zone``, ISO 8601, UTC as ``Z``. Anything else goes through it.
-    """
-    if value is None:
-        return None
-    if value.utcoffset() is None or api_settings.DATETIME_FORMAT != ISO_8601:
-        return _LOOKUP_INSTANT.to_representation(value)
-    try:
-        text: str = value.astimezone(zone).isoformat()
-    except OverflowError:
-        return _LOOKUP_INSTANT.to_representation(value)
-    return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+def _instant(value: Any) -> Any:
+    return None if value is None else _LOOKUP_INSTANT.to_representation(value)
 
 
 # The labels of the actions and statuses in each language, translated once per process.
@@ -2068,7 +2042,7 @@ class DossierLookupApi(APIView):
         ],
         tags=["lookup"],
     )
-    def get(self, request: Request) -> HttpResponse:
+    def get(self, request: Request) -> Response:
         # The body is built directly in the shape of OutputSerializer (which documents
         # it): this public page is the most requested one, and the serializer machinery
         # cost more than the query (gh-4 item 13).
@@ -2087,12 +2061,11 @@ class DossierLookupApi(APIView):
         if not on_time and due_at is not None and status_ in ACTIVE:
             on_time = "overdue" if timezone.now() > due_at else "on_track"
         action_labels, status_labels = _lookup_labels()
-        zone = timezone.get_current_timezone()
         timeline = [
             {
                 "action": row[_ACTION],
                 "action_label": action_labels[row[_ACTION]],
-                "at": _instant(row[_AT], zone),
+                "at": _instant(row[_AT]),
                 "status": row[_TO_STATUS],
             }
             for row in rows
@@ -2103,15 +2076,10 @@ class DossierLookupApi(APIView):
             "procedure_name": dossier[_PROCEDURE],
             "status": status_,
             "status_label": status_labels[status_],
-            "received_at": _instant(dossier[_RECEIVED_AT], zone),
-            "due_at": _instant(due_at, zone),
+            "received_at": _instant(dossier[_RECEIVED_AT]),
+            "due_at": _instant(due_at),
             "step": dossier[_STEP],
             "on_time": on_time if on_time in _LOOKUP_ON_TIME else "",
             "timeline": timeline,
         }
-        # Rendered by the negotiated renderer itself (JSONRenderer: the same bytes,
-        # including an ``indent`` the client asked for in Accept), without the
-        # Response's rendering machinery around it.
-        renderer = request.accepted_renderer
-        content = renderer.render(body, request.accepted_media_type)
-        return HttpResponse(content, content_type=renderer.media_type)
+        return Response(body)
