@@ -41,10 +41,11 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 import redis
 import structlog
+
+from . import selectors
 
 log = structlog.stdlib.get_logger(__name__)
 
@@ -131,13 +132,9 @@ def _publish_now(center_id: int, event: dict[str, Any]) -> None:
         log.exception("tickets.broadcast.publish_failed", center_id=center_id)
 
 
-def current_state(center_id: int) -> dict[str, Any] | None:
-    """The center's display state (JSON-ready), or None when it cannot be read."""
-    try:
-        display_state = import_string("motcua.tickets.selectors.display_state")
-    except ImportError:
-        return None
-    state = display_state(center_id=center_id)
+def current_state(center_id: int) -> dict[str, Any]:
+    """The center's display state (JSON-ready)."""
+    state = selectors.display_state(center_id=center_id)
     # Round-trip through JSON so dates and decimals become what the browser sees.
     result: dict[str, Any] = json.loads(encode(state))
     return result
@@ -146,11 +143,11 @@ def current_state(center_id: int) -> dict[str, Any] | None:
 # A new display's snapshot is reused this long when no event came in between: when
 # all the displays reconnect at once (a restart), the state is read once, not 200 times.
 SNAPSHOT_SECONDS = 2.0
-_snapshots: dict[int, tuple[str, float, dict[str, Any] | None]] = {}
+_snapshots: dict[int, tuple[str, float, dict[str, Any]]] = {}
 _snapshot_lock = threading.Lock()
 
 
-def snapshot(center_id: int) -> tuple[str, dict[str, Any] | None]:
+def snapshot(center_id: int) -> tuple[str, dict[str, Any]]:
     """The newest event id of the center and its current state (read after the id, so
     every event after the id is replayable on top of it)."""
     backend = get_backend()

@@ -31,7 +31,7 @@ from motcua.ratings.constants import Satisfaction
 from motcua.workspace.views import _user, staff_required
 
 from . import selectors, services, stats
-from .constants import CounterState, TicketStatus
+from .constants import CounterState
 from .models import CounterSession, Ticket, TicketRating, TicketService
 
 
@@ -88,11 +88,7 @@ def _screen_context(
     ticket = selectors.ticket_at_counter(counter=counter) if session else None
     last_done = None
     if session is not None and ticket is None:
-        last_done = (
-            Ticket.objects.filter(counter=counter, status=TicketStatus.DONE, rating__isnull=True)
-            .order_by("-finished_at")
-            .first()
-        )
+        last_done = selectors.last_unrated_at_counter(counter=counter)
     others = Counter.objects.filter(agency_id=counter.agency_id, is_active=True).exclude(
         pk=counter.pk
     )

@@ -266,15 +266,7 @@ def counter_pause(*, session: CounterSession, reason: str) -> CounterSession:
         CounterPause.objects.create(session=session, reason=reason, start=now)
         ticket = _ticket_at(session)
         if ticket is not None:
-            ticket.status = S.ON_HOLD
-            ticket.save(update_fields=["status"])
-            _switch(
-                ticket,
-                at=now,
-                kind=IntervalKind.ON_HOLD,
-                counter=session.counter,
-                officer=session.officer,
-            )
+            _hold_or_serve(ticket, session=session, at=now, hold=True)
         _event("counter", None, session.counter, now)
     return session
 
@@ -291,17 +283,17 @@ def counter_resume(*, session: CounterSession) -> CounterSession:
         CounterPause.objects.filter(session=session, end__isnull=True).update(end=now)
         ticket = _ticket_at(session)
         if ticket is not None and ticket.status == S.ON_HOLD:
-            ticket.status = S.SERVING
-            ticket.save(update_fields=["status"])
-            _switch(
-                ticket,
-                at=now,
-                kind=IntervalKind.SERVING,
-                counter=session.counter,
-                officer=session.officer,
-            )
+            _hold_or_serve(ticket, session=session, at=now, hold=False)
         _event("counter", None, session.counter, now)
     return session
+
+
+def _hold_or_serve(ticket: Ticket, *, session: CounterSession, at: dt.datetime, hold: bool) -> None:
+    """Put the ticket at the session's counter on hold (pause) or serve it again (resume)."""
+    ticket.status = S.ON_HOLD if hold else S.SERVING
+    ticket.save(update_fields=["status"])
+    kind = IntervalKind.ON_HOLD if hold else IntervalKind.SERVING
+    _switch(ticket, at=at, kind=kind, counter=session.counter, officer=session.officer)
 
 
 def _tickets_locked(*, skip_locked: bool = False) -> QuerySet[Ticket]:
@@ -459,7 +451,7 @@ def ticket_transfer(
                 raise ValidationError({"to": [_("Quầy chuyển đến không thuộc trung tâm này.")]})
             if to_counter.pk == session.counter_id:
                 raise ValidationError({"to": [_("Hãy chọn một quầy khác quầy của bạn.")]})
-            served = list(TicketService.objects.filter(counters=to_counter, is_active=True))
+            served = selectors.counter_services(counter=to_counter)
             if served and ticket.service not in served:
                 ticket.service = served[0]
         else:
@@ -533,16 +525,17 @@ def ticket_rate(*, by: User, ticket_id: int, level: str) -> TicketRating:
 # --- "Your turn is near" SMS --------------------------------------------------------------------
 def _notify_near(*, service_ids: set[int], day: dt.date) -> None:
     """Queue the SMS of tickets with a phone that now have ≤ NEAR_TURN_AHEAD people ahead."""
-    candidates = (
+    candidates = list(
         Ticket.objects.filter(
             day=day, status__in=QUEUED, service_id__in=service_ids, notice__isnull=True
         )
         .exclude(phone="")
-        .select_related("service", "center")
+        .select_related("center")
         .order_by("created_at", "id")[: NEAR_TURN_AHEAD * 4]
     )
+    people_ahead = selectors.people_ahead_of(tickets=candidates)
     for ticket in candidates:
-        ahead = selectors.people_ahead(ticket=ticket)
+        ahead = people_ahead[ticket.pk]
         if ahead > NEAR_TURN_AHEAD:
             continue
         with translation.override(settings.LANGUAGE_CODE):

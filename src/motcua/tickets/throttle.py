@@ -18,6 +18,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -64,7 +65,7 @@ def check(request: HttpRequest, *, center_id: int, phone_mode: bool, phone: str)
     if phone.strip():
         try:
             normalised = normalise_phone(phone)
-        except Exception:  # the service reports the bad number next to its field
+        except ValidationError:  # the service reports the bad number next to its field
             return ""
         held = Ticket.objects.filter(
             center_id=center_id, day=local_day(), phone=normalised, status__in=QUEUED

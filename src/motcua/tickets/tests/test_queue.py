@@ -11,6 +11,7 @@ from unittest import mock
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection, connections
 from django.test import TestCase, TransactionTestCase, override_settings, tag
+from django.test.utils import CaptureQueriesContext
 
 import time_machine
 
@@ -366,6 +367,28 @@ class NearTurnSmsTests(QueueTestCase):
             self.call(1)
         self.assertEqual(TicketNotice.objects.count(), 1)
         self.assertFalse(services.ticket_notice_deliver(notice_id=notice.pk))
+
+    def test_call_next_checks_the_phones_waiting_with_fixed_queries(self) -> None:
+        # The "turn is near" check runs while the counter's row is locked: its queries
+        # must not grow with the tickets it checks (N+1: one queue read per ticket).
+        self.w.open(1)
+        plain = [self.take() for _ in range(6)]
+        for _ in range(2):
+            self.take(phone="0905123456")  # 5 ahead after the call: no SMS yet
+        with CaptureQueriesContext(connection) as few:
+            self.call(1)
+        self.finish(1, plain[0])
+        for _ in range(10):
+            self.take(phone="0905123456")
+        with CaptureQueriesContext(connection) as many:
+            self.call(1)
+        self.assertFalse(TicketNotice.objects.exists())
+        self.assertEqual(
+            len(many),
+            len(few),
+            "call_next's queries grew with the phones waiting: check _notify_near for a"
+            " query per ticket (use selectors.people_ahead_of)",
+        )
 
     def test_without_provider_the_notice_is_failed_not_raised(self) -> None:
         self.w.open(1)
