@@ -298,36 +298,19 @@ def stats_refresh_dossiers(*, dossier_ids: Iterable[int]) -> int:
     return len(removed) + len(added)
 
 
-def stats_after_event(*, event_id: int, dossier_id: int | None = None) -> None:
-    """After-commit hook of the dossier engine: refresh the statistics of the event's dossier.
+def stats_after_dossier_change(*, dossier_id: int) -> None:
+    """After-commit hook: refresh the statistics of a dossier whose history or rating changed.
 
-    Inline in the embedded, eager mode; in production the dossier joins the
-    Redis set that one Celery drain refreshes in batches (``coalesce``).
-    ``dossier_id``, when the caller knows it, saves reading the event. Never
-    raises: a statistics failure must not turn a committed action into an
-    error. A missed refresh shows in ``supervision_check`` and is repaired by
-    the dossier's next event or ``supervision_rebuild``.
+    The dossier engine calls it after each committed event, ratings after each
+    rating. Inline in the embedded, eager mode; in production the dossier joins
+    the Redis set that one Celery drain refreshes in batches (``coalesce``).
+    Never raises: a statistics failure must not turn a committed action into
+    an error. A missed refresh shows in ``supervision_check`` and is repaired
+    by the dossier's next change or ``supervision_rebuild``.
     """
     try:
-        if dossier_id is None:
-            from motcua.dossiers.models import DossierEvent
-
-            dossier_id = (
-                DossierEvent.objects.filter(pk=event_id)
-                .values_list("dossier_id", flat=True)
-                .first()
-            )
-        if dossier_id is not None:
-            _enqueue(dossier_id)
-    except Exception:  # see the docstring
-        log.exception("supervision.refresh_failed", event_id=event_id)
-
-
-def stats_after_dossier_change(*, dossier_id: int) -> None:
-    """Like ``stats_after_event`` for changes that append no event (a rating)."""
-    try:
         _enqueue(dossier_id)
-    except Exception:  # see stats_after_event
+    except Exception:  # see the docstring
         log.exception("supervision.refresh_failed", dossier=dossier_id)
 
 

@@ -13,19 +13,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from motcua.calendars.constants import Timeliness
 from motcua.calendars.workingtime import VN_TZ
-from motcua.dossiers.constants import DossierStatus
 from motcua.dossiers.models import Dossier
 
 from .exports import Format, Table, display
+from .indices import ON_TIME_Q, finished_q
 from .periods import Period
 from .scope import Scope
 
@@ -168,20 +167,11 @@ def on_time_trend(*, scope: Scope, period: Period, months: int = 12) -> Chart:
     """The on-time rate of finished dossiers for the ``months`` months ending with ``period``."""
     firsts = _months_back(period.end, months)
     span = Period(firsts[0], period.end)
-    lo, hi = span.bounds()
     rows = (
-        Dossier.objects.filter(
-            competent_agency_id__in=scope.agency_ids,
-            status__in=[DossierStatus.RESOLVED, DossierStatus.RETURNED],
-            finished_at__gte=lo,
-            finished_at__lt=hi,
-        )
+        Dossier.objects.filter(finished_q(scope, span))  # the QĐ 766 PROGRESS set, month by month
         .annotate(month=TruncMonth("finished_at", tzinfo=VN_TZ))
         .values("month")
-        .annotate(
-            n=Count("pk"),
-            ok=Count("pk", filter=Q(timeliness__in=[Timeliness.EARLY, Timeliness.ON_TIME])),
-        )
+        .annotate(n=Count("pk"), ok=Count("pk", filter=ON_TIME_Q))
         .order_by()
     )
     by_month: dict[dt.date, tuple[int, int]] = {}

@@ -9,12 +9,12 @@ bold headers, number formats, a bold totals row, frozen header) and
 indices, the lateness page, the register (Mẫu 07) and the quarterly report
 all export through here.
 
-For another page's table (the dashboard's)::
+Every page downloads the same way: ``xuat=xlsx`` or ``xuat=pdf`` in its query
+(:func:`export_kind`; any other value shows the page), then::
 
     table = Table(title=..., headers=[...], rows=[[...], ...], totals=[...],
                   formats=[Format.TEXT, Format.INTEGER, ..., Format.PERCENT])
-    return xlsx_response(tables_xlsx([table]), file_name("thong-ke", period, "xlsx"))
-    return pdf_response(tables_pdf([table], title=...), file_name("thong-ke", period, "pdf"))
+    return download(export, [table], stem="thong-ke", period=period, title=..., issuer=...)
 
 A ratio column (``Format.PERCENT``) holds the ratio 0..1, not the percentage.
 """
@@ -30,7 +30,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Protocol
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -251,6 +251,39 @@ def pdf_response(data: bytes, name: str) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+EXPORT_PARAM = "xuat"
+
+
+def export_kind(query: QueryDict) -> str:
+    """``xlsx``, ``pdf`` or "" (the page): any other value of ``xuat`` is ignored."""
+    value = query.get(EXPORT_PARAM, "")
+    return value if value in ("xlsx", "pdf") else ""
+
+
+def query_without_export(request: HttpRequest) -> str:
+    """The page's query string without ``xuat``, for its download links."""
+    query = request.GET.copy()
+    query.pop(EXPORT_PARAM, None)
+    return query.urlencode()
+
+
+def download(
+    export: str,
+    tables: Sequence[Table],
+    *,
+    stem: str,
+    period: HasSpan,
+    title: str | Promise,
+    issuer: str = "",
+) -> HttpResponse:
+    """``tables`` as an ``xlsx`` or ``pdf`` download named after ``stem`` and ``period``."""
+    if export == "xlsx":
+        return xlsx_response(tables_xlsx(tables), file_name(stem, period, "xlsx"))
+    return pdf_response(
+        tables_pdf(tables, title=title, issuer=issuer), file_name(stem, period, "pdf")
+    )
 
 
 # --- Mẫu 07 as a table -----------------------------------------------------------------------

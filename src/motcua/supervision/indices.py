@@ -52,12 +52,11 @@ from motcua.procedures.models import FeeRule, ProcedureOffering, ProcedureVersio
 from motcua.ratings.constants import Satisfaction
 from motcua.ratings.models import Rating
 
-from .lateness import history_prefetch, step_visits
+from .lateness import FINISHED, history_prefetch, step_visits
 from .periods import Period
 from .scope import Scope
 
 S = DossierStatus
-FINISHED = (S.RESOLVED, S.RETURNED)
 ONLINE_CHANNELS = (Channel.ONLINE, Channel.NATIONAL_PORTAL)
 # The payment provider that is not online: money handed over at the fee desk.
 COUNTER_PROVIDER = "counter"

@@ -32,10 +32,12 @@ from .exports import (
     Format,
     Table,
     display,
+    download,
+    export_kind,
     file_name,
     pdf_response,
+    query_without_export,
     register_table,
-    tables_pdf,
     tables_xlsx,
     xlsx_response,
 )
@@ -80,11 +82,10 @@ def _filters(request: HttpRequest, *, quarterly: bool = False) -> Filters:
         agency_id: int | None = int(params["don-vi"]) if "don-vi" in params else None
     except ValueError:
         agency_id = None
-    scope = scope_for(user=request.user, agency_id=agency_id)
-    period = period_from_params(params, today=timezone.localdate())
     agencies = visible_agencies(user=request.user)
-    export = params.get("xuat", "")
-    return Filters(scope, period, agencies, agency_id, export if export in ("xlsx", "pdf") else "")
+    scope = scope_for(user=request.user, agency_id=agency_id, agencies=agencies)
+    period = period_from_params(params, today=timezone.localdate())
+    return Filters(scope, period, agencies, agency_id, export_kind(request.GET))
 
 
 def _filter_context(f: Filters, *, quarterly: bool = False) -> dict[str, Any]:
@@ -113,18 +114,8 @@ def _filter_context(f: Filters, *, quarterly: bool = False) -> dict[str, Any]:
 
 
 def _export(f: Filters, tables: Sequence[Table], *, stem: str, title: str) -> HttpResponse:
-    if f.export == "xlsx":
-        return xlsx_response(tables_xlsx(tables), file_name(stem, f.period, "xlsx"))
     issuer = f"{f.scope.label} – {f.period.label}"
-    return pdf_response(
-        tables_pdf(tables, title=title, issuer=issuer), file_name(stem, f.period, "pdf")
-    )
-
-
-def _query_without_export(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("xuat", None)
-    return query.urlencode()
+    return download(f.export, tables, stem=stem, period=f.period, title=title, issuer=issuer)
 
 
 # --- QĐ 766 -----------------------------------------------------------------------------------
@@ -193,7 +184,7 @@ def index_766_page(request: HttpRequest) -> HttpResponse:
         {
             **_filter_context(f),
             "index": index,
-            "query": _query_without_export(request),
+            "query": query_without_export(request),
             "drillable": DRILLABLE,
         },
     )
@@ -291,7 +282,7 @@ def index_circular_page(request: HttpRequest) -> HttpResponse:
             "result": result,
             "tables": tables,
             "labels": [(c, INDEX_LABELS[c]) for c in UNIT_INDICES],
-            "query": _query_without_export(request),
+            "query": query_without_export(request),
         },
     )
 
@@ -389,7 +380,7 @@ def lateness_page(request: HttpRequest) -> HttpResponse:
             **_filter_context(f),
             "report": report,
             "chart": chart,
-            "query": _query_without_export(request),
+            "query": query_without_export(request),
         },
     )
 
@@ -501,14 +492,14 @@ def reports_page(request: HttpRequest) -> HttpResponse:
             "table": table,
             "charts": chart_list,
             "register_agencies": agencies,
-            "query": _query_without_export(request),
+            "query": query_without_export(request),
         },
     )
 
 
 def _register_export(f: Filters) -> HttpResponse:
-    """Mẫu 07 of one agency (the chosen one, or the first in scope) for the period."""
-    agencies = [a for a in f.agencies if a.pk in f.scope.agency_ids]
+    """Mẫu 07 of one agency (the chosen one, or the only one in scope) for the period."""
+    agencies = _agencies_of(f)
     if len(agencies) != 1:
         raise PermissionDenied(_("Hãy chọn một đơn vị để tải sổ theo dõi hồ sơ."))
     agency = agencies[0]

@@ -43,13 +43,16 @@ def visible_agencies(*, user: User) -> list[Agency]:
     return list(agency_list().filter(id__in=visible)) if visible else []
 
 
-def scope_for(*, user: User, agency_id: int | None) -> Scope:
+def scope_for(*, user: User, agency_id: int | None, agencies: list[Agency] | None = None) -> Scope:
     """One visible agency, or all of them when ``agency_id`` is ``None``.
 
+    ``agencies`` is ``visible_agencies(user=user)`` when the caller already has
+    it (the report pages list them too), so jurisdiction is resolved once.
     Raises ``PermissionDenied`` when the user sees no agency or asks for one
     outside their jurisdiction.
     """
-    agencies = visible_agencies(user=user)
+    if agencies is None:
+        agencies = visible_agencies(user=user)
     if not agencies:
         raise PermissionDenied(_("Bạn chưa được giao theo dõi đơn vị nào."))
     if agency_id is None:

@@ -266,6 +266,11 @@ class Scope:
     officer: int | None = None
     structure_day: dt.date | None = None  # override: a comparison shown in another structure
 
+    @property
+    def shown_on(self) -> dt.date:
+        """The day whose structure of units shows this scope (its numbers and their lists)."""
+        return self.structure_day or self.period.structure_day
+
     def agency_ids(self, structure: Structure) -> list[int]:
         if self.agency is not None:
             if self.agency not in structure.agency_unit:
@@ -565,8 +570,7 @@ def dashboard_table(*, user: User, scope: Scope, compare: bool = False) -> Table
     (≤ 9), the counters (≤ 2), the snapshot (1), medians (1 below the agency
     level), the labels (1), and the same counters for the comparison period.
     """
-    day = scope.structure_day or scope.period.structure_day
-    structure = structure_for(user=user, day=day)
+    structure = structure_for(user=user, day=scope.shown_on)
     if scope.unit is None and scope.agency is None and len(structure.roots) == 1:
         scope = replace(scope, unit=structure.roots[0])
     agency_ids = scope.agency_ids(structure)
@@ -736,7 +740,7 @@ def cell_facts(
     *, user: User, scope: Scope, kind: ListKind, channel: int | None = None
 ) -> QuerySet[StatFact]:
     """The facts a counter cell sums: one row per counted unit, with its dossier."""
-    structure = structure_for(user=user, day=scope.structure_day or scope.period.structure_day)
+    structure = structure_for(user=user, day=scope.shown_on)
     agency_ids = scope.agency_ids(structure)
     qs = StatFact.objects.filter(
         scope.fact_q(),
@@ -753,7 +757,7 @@ def cell_facts(
 
 def cell_open_dossiers(*, user: User, scope: Scope, late: bool) -> QuerySet[Dossier]:
     """The dossiers a snapshot cell counts (in process now, on time or late)."""
-    structure = structure_for(user=user, day=scope.structure_day or scope.period.structure_day)
+    structure = structure_for(user=user, day=scope.shown_on)
     agency_ids = scope.agency_ids(structure)
     return (
         open_dossiers(scope=scope, agency_ids=agency_ids, late=late)

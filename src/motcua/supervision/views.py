@@ -16,10 +16,9 @@ Views parse the query string, call one selector, and render.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from html import escape
 from typing import Any
@@ -41,7 +40,7 @@ from motcua.dossiers.constants import Channel
 from motcua.procedures.models import ProcedureField, ProcedureVersion
 from motcua.workspace.views import staff_required
 
-from . import exports
+from . import exports, periods
 from .exports import Format
 from .selectors import (
     Figures,
@@ -141,14 +140,11 @@ class PeriodForm(forms.Form):
             day = data.get("ngay") or today
             start, end = day, day
         elif kind == PeriodKind.MONTH:
-            month = data.get("thang") or today.month
-            start = dt.date(year, month, 1)
-            end = dt.date(year, month, calendar.monthrange(year, month)[1])
+            span = periods.Period.month(year, data.get("thang") or today.month)
+            start, end = span.start, span.end
         elif kind == PeriodKind.QUARTER:
-            quarter = data.get("quy") or (today.month - 1) // 3 + 1
-            start = dt.date(year, 3 * quarter - 2, 1)
-            last = 3 * quarter
-            end = dt.date(year, last, calendar.monthrange(year, last)[1])
+            span = periods.Period.quarter(year, data.get("quy") or (today.month - 1) // 3 + 1)
+            start, end = span.start, span.end
         elif kind == PeriodKind.CUSTOM:
             start, end = data.get("tu"), data.get("den")
             if start is None:
@@ -164,7 +160,8 @@ class PeriodForm(forms.Form):
                 self.add_error("den", _("Kỳ tùy chọn dài tối đa 5 năm."))
                 return data
         else:
-            start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+            span = periods.Period.year(year)
+            start, end = span.start, span.end
         data["period"] = Period(start, end)
         return data
 
@@ -429,18 +426,6 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
-def _export_kind(request: HttpRequest) -> str:
-    """``xlsx``, ``pdf`` or "" (the page): any other value of ``xuat`` is ignored."""
-    value = request.GET.get("xuat", "")
-    return value if value in ("xlsx", "pdf") else ""
-
-
-def _query_without_export(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("xuat", None)
-    return query.urlencode()
-
-
 SECTIONS = (
     ("received", gettext_lazy("Tiếp nhận hồ sơ"), gettext_lazy("Số hồ sơ tiếp nhận theo kênh nộp")),
     (
@@ -531,7 +516,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     scope = _scope(request.GET, period)
     compare = bool(form.cleaned_data.get("so_sanh"))
     table = dashboard_table(user=_user(request), scope=scope, compare=compare)
-    export = _export_kind(request)
+    export = exports.export_kind(request.GET)
     sections = _sections(table, html=not export)
     breadcrumbs = _breadcrumbs(table)
     structure_note = _structure_note(table, period, compare)
@@ -560,7 +545,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 for name, attr in SCOPE_PARAMS
                 if getattr(scope, attr) is not None
             ],
-            "query": _query_without_export(request),
+            "query": exports.query_without_export(request),
         },
     )
 
@@ -663,19 +648,6 @@ def dashboard_export_tables(
     return out
 
 
-def _download(
-    export: str, tables: list[exports.Table], *, stem: str, title: str, issuer: str, period: Period
-) -> HttpResponse:
-    if export == "xlsx":
-        return exports.xlsx_response(
-            exports.tables_xlsx(tables), exports.file_name(stem, period, "xlsx")
-        )
-    return exports.pdf_response(
-        exports.tables_pdf(tables, title=title, issuer=issuer),
-        exports.file_name(stem, period, "pdf"),
-    )
-
-
 def _dashboard_export(
     export: str,
     *,
@@ -688,7 +660,7 @@ def _dashboard_export(
         table=table, sections=sections, breadcrumbs=breadcrumbs, notes=notes
     )
     # Each printed table says what it is part of; its subtitle says where and when.
-    return _download(
+    return exports.download(
         export,
         tables,
         stem="thong-ke",
@@ -706,15 +678,7 @@ def _compare_cells(table: Table, row: Row | None, key: str) -> list[Cell] | None
     )
     assert figures is not None
     scope = table.scope if row is None else row.scope
-    old_scope = Scope(
-        period=table.compare_period,
-        unit=scope.unit,
-        agency=scope.agency,
-        field=scope.field,
-        procedure=scope.procedure,
-        officer=scope.officer,
-        structure_day=table.structure.day,
-    )
+    old_scope = replace(scope, period=table.compare_period, structure_day=table.structure.day)
     if key == "received":
         cols = [
             Column(
@@ -837,7 +801,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     title = str(LIST_TITLES[kind])
     if channel is not None:
         title += " – " + str(Channel(channel).label)
-    export = _export_kind(request)
+    export = exports.export_kind(request.GET)
     if export:
         # The page's query set, unpaginated (the PDF stops at PDF_LIST_LIMIT): 1 or 2 queries.
         items = list(qs if export == "xlsx" else qs[: PDF_LIST_LIMIT + 1])
@@ -848,7 +812,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         table = dossier_list_export_table(
             title=title, period=scope.period, snapshot=snapshot, items=items, count=count
         )
-        return _download(
+        return exports.download(
             export,
             [table],
             stem=f"ho-so-{kind.value}",
@@ -859,7 +823,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
     query = request.GET.copy()
     query.pop("trang", None)
-    query.pop("xuat", None)
+    query.pop(exports.EXPORT_PARAM, None)
     return render(
         request,
         "supervision/dashboard_list.html",

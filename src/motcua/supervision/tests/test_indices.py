@@ -302,6 +302,19 @@ class IndexPagesTests(TestCase):
         self.assertIn("Trung bình", html)
         self.assertIn("Cán bộ X", html)
 
+    def test_it_resolves_the_jurisdiction_once_per_report_page(self) -> None:
+        # The agency picker and the scope both need the visible agencies: one lookup
+        # serves both (it used to run twice on every report page and download).
+        from motcua.supervision import scope
+
+        self.client.force_login(self.supervisor)
+        with mock.patch.object(scope, "jurisdiction_for", wraps=scope.jurisdiction_for) as lookup:
+            response = self.client.get(
+                reverse("supervision:index-766"), {"don-vi": str(self.w.commune.pk)}
+            )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(lookup.call_count, 1)
+
     def test_outside_jurisdiction_is_refused(self) -> None:
         self.client.force_login(self.outsider)
         response = self.client.get(
