@@ -299,11 +299,12 @@ def _payload(form: ActionForm, data: QueryDict) -> tuple[dict[str, Any], list[in
     return payload, rows
 
 
-def _messages(detail: Any) -> list[str]:
+def flat_messages(detail: Any) -> list[str]:
+    """Every message of a DRF error detail (nested dicts and lists), in order."""
     if isinstance(detail, dict):
-        return [m for value in detail.values() for m in _messages(value)]
+        return [m for value in detail.values() for m in flat_messages(value)]
     if isinstance(detail, list):
-        return [m for value in detail for m in _messages(value)]
+        return [m for value in detail for m in flat_messages(value)]
     return [str(detail)]
 
 
@@ -311,7 +312,7 @@ def _place_leg(form: ActionForm, rows: list[int], position: int, key: str, detai
     if form.legs is None or not 0 <= position < len(rows):
         return False
     row = form.legs[rows[position]]
-    row.errors.setdefault(key if key in LEG_KEYS else "", []).extend(_messages(detail))
+    row.errors.setdefault(key if key in LEG_KEYS else "", []).extend(flat_messages(detail))
     return True
 
 
@@ -332,9 +333,9 @@ def _place(form: ActionForm, errors: dict[str, Any], rows: list[int] | None = No
                 for position, leg_errors in enumerate(detail):
                     for key, messages in (leg_errors or {}).items():
                         if not _place_leg(form, rows, position, key, messages):
-                            form.errors.extend(_messages(messages))
+                            form.errors.extend(flat_messages(messages))
                 continue
-            form.errors.extend(_messages(detail))
+            form.errors.extend(flat_messages(detail))
             continue
         if parts[0] == "upload_ids":
             target = by_name.get(FILES_FIELD)
@@ -344,9 +345,9 @@ def _place(form: ActionForm, errors: dict[str, Any], rows: list[int] | None = No
         else:
             target = by_name.get(name) or by_name.get(parts[0])
         if target is not None:
-            target.errors.extend(_messages(detail))
+            target.errors.extend(flat_messages(detail))
         else:
-            form.errors.extend(_messages(detail))
+            form.errors.extend(flat_messages(detail))
 
 
 def _store_files(

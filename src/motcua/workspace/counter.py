@@ -13,24 +13,29 @@ from __future__ import annotations
 
 import hmac
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
 from motcua.dossiers.api.views import ACTION_VIEWS
-from motcua.dossiers.constants import DossierStatus, EventAction, PartyRole
-from motcua.dossiers.models import Dossier, DossierEvent, DossierFee, Party
+from motcua.dossiers.constants import DossierStatus, EventAction, PartyRole, ReturnMode
+from motcua.dossiers.models import Delivery, Dossier, DossierEvent, DossierFee, Party
 from motcua.dossiers.selectors import dossier_access_q
 from motcua.dossiers.services import TransitionRefused, dossier_act
-from motcua.organisations.models import Agency, StaffMembership, valid_on_q
+from motcua.organisations.constants import Role
+from motcua.organisations.models import Agency
 from motcua.payments.services import COLLECTOR_ROLES, PAYABLE_COLLECTIONS
+from motcua.postal.selectors import shipment_for_dossier
 from motcua.postal.services import RETURN_ROLES
+
+from .actions import flat_messages
+from .selectors import memberships_today
 
 # A CCCD has 12 digits, an old CMND 9: anything else typed is a code or a link.
 IDENTITY = re.compile(r"^[0-9]{9}$|^[0-9]{12}$")
@@ -109,16 +114,29 @@ def counter_ready_for(*, user: User, identity: str) -> QuerySet[Dossier]:
     )
 
 
-def unpaid_fees(*, dossier: Dossier) -> list[DossierFee]:
-    """Fees still to collect (upfront deferred, or due on return) before handing over."""
-    return list(
-        DossierFee.objects.filter(
-            dossier=dossier,
-            collection__in=PAYABLE_COLLECTIONS,
-            amount__gt=0,
-            paid_at__isnull=True,
-        ).order_by("id")
-    )
+def unpaid_fees(*, dossier: Dossier, fees: Iterable[DossierFee] | None = None) -> list[DossierFee]:
+    """Fees still to collect (upfront deferred, or due on return) before handing over.
+
+    ``fees``: the dossier's fees when the caller has read them already (no query);
+    otherwise one query. The one statement of the rule for every counter screen.
+    """
+    rows = dossier.fees.order_by("id") if fees is None else fees
+    return [
+        fee
+        for fee in rows
+        if fee.collection in PAYABLE_COLLECTIONS and (fee.amount or 0) > 0 and fee.paid_at is None
+    ]
+
+
+def delivery_state(*, dossier: Dossier) -> dict[str, Any]:
+    """How the result goes out: the delivery chosen, whether by post, and its latest waybill."""
+    delivery = Delivery.objects.filter(dossier=dossier).first()
+    postal = delivery is not None and delivery.mode == ReturnMode.POSTAL
+    return {
+        "delivery": delivery,
+        "postal": postal,
+        "shipment": shipment_for_dossier(dossier=dossier) if postal else None,
+    }
 
 
 @dataclass
@@ -146,14 +164,6 @@ def return_form_initial(*, dossier: Dossier) -> ReturnForm:
         values["receiver_name"] = owner.full_name
         values["receiver_identity"] = owner.identity_number
     return ReturnForm(values=values)
-
-
-def _messages(detail: Any) -> list[str]:
-    if isinstance(detail, dict):
-        return [m for value in detail.values() for m in _messages(value)]
-    if isinstance(detail, list):
-        return [m for value in detail for m in _messages(value)]
-    return [str(detail)]
 
 
 def counter_return(
@@ -191,9 +201,9 @@ def counter_return(
         for name, detail in dict(serializer.errors).items():
             target = form.errors if name in RECEIVER_FIELDS else None
             if target is None:
-                form.summary.extend(_messages(detail))
+                form.summary.extend(flat_messages(detail))
             else:
-                target.setdefault(name, []).extend(_messages(detail))
+                target.setdefault(name, []).extend(flat_messages(detail))
     if form.has_errors:
         return None, form
     try:
@@ -232,22 +242,14 @@ def may_collect(*, user: User, dossier: Dossier) -> bool:
     return _holds(user=user, agency_id=dossier.received_by_id, roles=COLLECTOR_ROLES)
 
 
-def _holds(*, user: User, agency_id: int, roles: frozenset[Any]) -> bool:
-    day = timezone.localdate()
+def _holds(*, user: User, agency_id: int, roles: frozenset[Role]) -> bool:
     return (
         user.is_active
-        and StaffMembership.objects.filter(
-            valid_on_q(day), valid_on_q(day, "agency__"), user=user, agency_id=agency_id
-        )
-        .filter(role__in=sorted(roles))
-        .exists()
+        and memberships_today(user=user, roles=roles).filter(agency_id=agency_id).exists()
     )
 
 
 def collector_agencies(*, user: User) -> list[Agency]:
     """The agencies whose bank statements ``user`` may reconcile (fee collector today)."""
-    day = timezone.localdate()
-    ids = StaffMembership.objects.filter(
-        valid_on_q(day), valid_on_q(day, "agency__"), user=user, role__in=sorted(COLLECTOR_ROLES)
-    ).values("agency_id")
-    return list(Agency.objects.filter(Q(pk__in=ids)).order_by("name"))
+    ids = memberships_today(user=user, roles=COLLECTOR_ROLES).values("agency_id")
+    return list(Agency.objects.filter(pk__in=ids).order_by("name"))

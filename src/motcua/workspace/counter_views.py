@@ -24,8 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from motcua.dossiers.constants import DossierStatus, EventAction, PartyRole, ReturnMode
-from motcua.dossiers.models import Delivery, Dossier, DossierEvent, Party
+from motcua.dossiers.constants import DossierStatus, EventAction, PartyRole
+from motcua.dossiers.models import Dossier, DossierEvent, Party
 from motcua.payments.constants import PaymentRecordKind, PaymentStatus
 from motcua.payments.models import Payment
 from motcua.payments.reconciliation import (
@@ -38,14 +38,13 @@ from motcua.payments.services import payment_cancel, payment_record_counter, pay
 from motcua.postal.constants import ShipmentStatus
 from motcua.postal.labels import label_pdf
 from motcua.postal.models import Shipment
-from motcua.postal.selectors import shipment_for_dossier
 from motcua.postal.services import shipment_create, shipment_record_event
 from motcua.ratings.constants import CRITERIA, Satisfaction
 from motcua.ratings.services import RatingRefused, rating_submit_at_counter
 
 from . import counter
 from .dossier import staff_dossier_get
-from .views import _user, staff_required
+from .views import _user, pdf_response, staff_required
 
 MAX_STATEMENT_BYTES = 5 * 1024 * 1024
 View = Callable[..., HttpResponseBase]
@@ -69,13 +68,6 @@ def explained_403(view: View) -> View:
             )
 
     return wrapped
-
-
-def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _errors_of(error: ValidationError) -> dict[str, list[str]]:
@@ -121,8 +113,6 @@ def find(request: HttpRequest) -> HttpResponse:
 
 def _return_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dict[str, Any]:
     user = _user(request)
-    delivery = Delivery.objects.filter(dossier=dossier).first()
-    postal = delivery is not None and delivery.mode == ReturnMode.POSTAL
     returned = (
         DossierEvent.objects.filter(dossier=dossier, action=EventAction.RETURN_RESULT)
         .order_by("-seq")
@@ -131,9 +121,7 @@ def _return_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dic
     return {
         "dossier": dossier,
         "owner": Party.objects.filter(dossier=dossier, role=PartyRole.OWNER).first(),
-        "delivery": delivery,
-        "postal": postal,
-        "shipment": shipment_for_dossier(dossier=dossier) if postal else None,
+        **counter.delivery_state(dossier=dossier),
         "statuses": RECORDABLE,
         "now_local": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         "unpaid": counter.unpaid_fees(dossier=dossier),
@@ -211,7 +199,7 @@ def shipment_label(request: HttpRequest, code: str) -> HttpResponse:
             pdf = stored.read()
     else:
         pdf = label_pdf(shipment)
-    return _pdf_response(pdf, f"nhan-{shipment.waybill}.pdf")
+    return pdf_response(pdf, f"nhan-{shipment.waybill}.pdf")
 
 
 @require_POST
@@ -338,10 +326,11 @@ def rating_thanks(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _fees_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dict[str, Any]:
+    fees = list(dossier.fees.order_by("id"))
     return {
         "dossier": dossier,
-        "fees": list(dossier.fees.order_by("id")),
-        "unpaid": counter.unpaid_fees(dossier=dossier),
+        "fees": fees,
+        "unpaid": counter.unpaid_fees(dossier=dossier, fees=fees),
         "payments": list(payment_list_for_dossier(dossier=dossier).order_by("-created_at", "-id")),
         "may_collect": counter.may_collect(user=_user(request), dossier=dossier),
         "paid": PaymentStatus.PAID,
@@ -440,7 +429,7 @@ def fee_receipt(request: HttpRequest, code: str, reference: str) -> HttpResponse
     )
     from weasyprint import HTML  # type: ignore[import-untyped]
 
-    return _pdf_response(bytes(HTML(string=html).write_pdf()), f"bien-lai-{payment.reference}.pdf")
+    return pdf_response(bytes(HTML(string=html).write_pdf()), f"bien-lai-{payment.reference}.pdf")
 
 
 @require_POST

@@ -20,24 +20,23 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from motcua.accounts.constants import UserKind
 from motcua.accounts.models import User
 from motcua.calendars.selectors import work_calendar_for, working_time_left
 from motcua.calendars.workingtime import add_working_time, working_time_between
 from motcua.dossiers.constants import DossierStatus, EventAction
-from motcua.dossiers.forms_official import OfficialForm
+from motcua.dossiers.forms_official import OfficialForm, short_instant
 from motcua.dossiers.models import CoordinationRequest, Dossier, DossierEvent, LinkedLeg
 from motcua.dossiers.selectors import result_number_next
 from motcua.dossiers.services import (
     dossier_apology_last_instant,
     dossier_supplement_request_deadline,
 )
-from motcua.organisations.jurisdiction import ACTING_ROLES, jurisdiction_for
-from motcua.organisations.models import StaffMembership, valid_on_q
-from motcua.organisations.selectors import agency_list, today
+from motcua.organisations.jurisdiction import jurisdiction_for
+from motcua.organisations.selectors import agency_list
 from motcua.procedures.models import WorkflowStep
 
 from .actions import FILES_FIELD, ActionForm
+from .selectors import assign_candidates
 
 A = EventAction
 S = DossierStatus
@@ -63,28 +62,6 @@ def _local_input(value: dt.datetime) -> str:
 
 
 # --- what the forms choose from ------------------------------------------------------------
-
-
-def eligible_officers(*, dossier: Dossier) -> list[User]:
-    """Officers the current step may be assigned to: acting in the competent agency today,
-    in the step's role (any acting role without a workflow step); one query.
-
-    The same rule as the engine's check in ``assign`` (which still decides).
-    """
-    step = dossier.current_step
-    roles = [step.role] if step is not None else sorted(ACTING_ROLES)
-    users = {
-        m.user.pk: m.user
-        for m in StaffMembership.objects.filter(
-            valid_on_q(today()),
-            valid_on_q(today(), "agency__"),
-            agency_id=dossier.competent_agency_id,
-            role__in=roles,
-            user__is_active=True,
-            user__kind=UserKind.STAFF,
-        ).select_related("user")
-    }
-    return sorted(users.values(), key=lambda u: (str(u).casefold(), u.username))
 
 
 def agency_choices(*, exclude: Iterable[int] = ()) -> list[tuple[str, str]]:
@@ -269,7 +246,7 @@ def _fill(
     action = form.action
     if action == A.ASSIGN and (f := form.field("handler")) is not None:
         f.options = [
-            (u.username, f"{u} ({u.username})") for u in eligible_officers(dossier=dossier)
+            (u.username, f"{u} ({u.username})") for u in assign_candidates(dossier=dossier)
         ]
         f.hint = _("Chỉ liệt kê cán bộ của cơ quan giải quyết có vai trò của bước này.")
     elif action == A.COORDINATE and (f := form.field("agency_code")) is not None:
@@ -284,7 +261,7 @@ def _fill(
                 % {
                     "agency": r.agency.name,
                     "question": _short(r.question),
-                    "due": timezone.localtime(r.due_at).strftime("%H:%M %d/%m/%Y"),
+                    "due": short_instant(r.due_at),
                 },
             )
             for r in panel.coordination
@@ -298,7 +275,7 @@ def _fill(
                 % {
                     "agency": leg.agency.name,
                     "order": leg.order,
-                    "due": timezone.localtime(leg.due_at).strftime("%H:%M %d/%m/%Y"),
+                    "due": short_instant(leg.due_at),
                 },
             )
             for leg in panel.legs

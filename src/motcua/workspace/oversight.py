@@ -26,19 +26,15 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from motcua.accounts.constants import UserKind
 from motcua.accounts.models import User
-from motcua.calendars.selectors import work_calendar_for
-from motcua.calendars.workingtime import add_working_time
 from motcua.dossiers.constants import DossierStatus, PartyRole
 from motcua.dossiers.models import Dossier, Party
 from motcua.organisations.constants import Role
-from motcua.organisations.jurisdiction import ACTING_ROLES, SUBTREE_ROLES
-from motcua.organisations.models import Agency, StaffMembership, valid_on_q
+from motcua.organisations.jurisdiction import SUBTREE_ROLES
 from motcua.organisations.selectors import admin_unit_subtree_ids, agency_list, today
 from motcua.procedures.models import WorkflowStep
 
-from .selectors import RUNNING, Desk
+from .selectors import RUNNING, Desk, memberships_today, one_working_day_from
 
 # Who reassigns in their own agency (the engine's rule for ``assign``).
 MANAGING_ROLES = frozenset({Role.DIVISION_HEAD, Role.AGENCY_LEADER})
@@ -125,9 +121,9 @@ def watch_for(*, user: User, now: dt.datetime | None = None) -> Watch | None:
         return None
     day = today()
     rows = list(
-        StaffMembership.objects.filter(
-            valid_on_q(day), valid_on_q(day, "agency__"), user=user, role__in=OVERSIGHT_ROLES
-        ).values_list("agency_id", "role", "agency__unit_id")
+        memberships_today(user=user, roles=OVERSIGHT_ROLES).values_list(
+            "agency_id", "role", "agency__unit_id"
+        )
     )
     if not rows:
         return None
@@ -138,9 +134,8 @@ def watch_for(*, user: User, now: dt.datetime | None = None) -> Watch | None:
         units = admin_unit_subtree_ids(roots=roots, on=day)
         overseen.update(agency_list(on=day).filter(unit_id__in=units).values_list("id", flat=True))
     now = now or timezone.now()
-    agency = Agency.objects.filter(pk=min(agency for agency, _r, _u in rows)).first()
-    cal = work_calendar_for(agency=agency)
-    soon = add_working_time(now, dt.timedelta(hours=float(cal.hours_per_working_day)), cal)
+    # The same horizon as the staff home's queues, from the first agency of the memberships.
+    soon = one_working_day_from(now, agency_ids=[agency for agency, _r, _u in rows])
     return Watch(
         user=user,
         managed=frozenset(managed),
@@ -292,31 +287,6 @@ def at_risk_count(*, watch: Watch) -> int:
     return oversight_dossiers(watch=watch, q=at_risk_q(watch)).order_by().count()
 
 
-def assign_candidates(*, dossier: Dossier) -> list[User]:
-    """Officers the engine accepts as the handler of ``dossier``'s current step.
-
-    Acting in the competent agency today, in the step's role (any acting role
-    without a workflow step), as :func:`motcua.dossiers.services._do_assign`
-    checks. One query.
-    """
-    day = today()
-    roles = [dossier.current_step.role] if dossier.current_step else sorted(ACTING_ROLES)
-    ids = StaffMembership.objects.filter(
-        valid_on_q(day),
-        valid_on_q(day, "agency__"),
-        agency_id=dossier.competent_agency_id,
-        role__in=roles,
-    ).values("user_id")
-    return list(
-        User.objects.filter(pk__in=Subquery(ids), kind=UserKind.STAFF, is_active=True).order_by(
-            "full_name", "username"
-        )
-    )
-
-
 def oversees(*, user: User) -> bool:
     """Whether ``user`` may open the oversight pages (one query)."""
-    day = today()
-    return StaffMembership.objects.filter(
-        valid_on_q(day), valid_on_q(day, "agency__"), user=user, role__in=OVERSIGHT_ROLES
-    ).exists()
+    return memberships_today(user=user, roles=OVERSIGHT_ROLES).exists()

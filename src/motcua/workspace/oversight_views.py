@@ -35,7 +35,6 @@ from .oversight import (
     By,
     Lateness,
     Watch,
-    assign_candidates,
     at_risk_count,
     at_risk_q,
     cell_q,
@@ -43,6 +42,7 @@ from .oversight import (
     oversight_table,
     watch_for,
 )
+from .selectors import assign_candidates
 from .views import PAGE_SIZE, staff_required
 
 A = EventAction
@@ -58,11 +58,16 @@ def _watch(request: HttpRequest) -> Watch:
     return watch
 
 
-def cell_url(by: By, key: int, lateness: Lateness | None) -> str:
+def _cell_query(by: By, key: int, lateness: Lateness | None) -> dict[str, str]:
+    """The URL parameters of one cell of the table (read back by ``oversight_list``)."""
     query = {"theo": by.value, "nhom": str(key)}
     if lateness is not None:
         query["muc"] = lateness.value
-    return f"{reverse('workspace:oversight-list')}?{urlencode(query)}"
+    return query
+
+
+def cell_url(by: By, key: int, lateness: Lateness | None) -> str:
+    return f"{reverse('workspace:oversight-list')}?{urlencode(_cell_query(by, key, lateness))}"
 
 
 @require_GET
@@ -154,10 +159,7 @@ def oversight_list(request: HttpRequest) -> HttpResponse:
     title = (_("Hồ sơ theo bước xử lý") if by is By.STEP else _("Hồ sơ theo cán bộ xử lý")) + (
         f" – {lateness.label}" if lateness is not None else ""
     )
-    query = {"theo": by.value, "nhom": str(key)}
-    if lateness is not None:
-        query["muc"] = lateness.value
-    return _list_page(request, watch=watch, q=q, title=title, query=query)
+    return _list_page(request, watch=watch, q=q, title=title, query=_cell_query(by, key, lateness))
 
 
 @require_GET

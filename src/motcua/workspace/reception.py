@@ -22,7 +22,6 @@ engine then checks the rest and its errors are put back next to the fields.
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -49,6 +48,7 @@ from motcua.dossiers.forms_official import (
     html_to_pdf,
     issuer_context,
     place_date,
+    short_instant,
 )
 from motcua.dossiers.models import Dossier, IdempotencyRecord, TemporaryUpload
 from motcua.dossiers.selectors import dossier_access_q
@@ -63,8 +63,7 @@ from motcua.dossiers.services import (
 )
 from motcua.dossiers.uploads import UploadRejected, upload_attach, upload_store
 from motcua.organisations.constants import Role
-from motcua.organisations.models import Agency, StaffMembership, valid_on_q
-from motcua.organisations.selectors import today
+from motcua.organisations.models import Agency
 from motcua.payments.services import payment_record_counter
 from motcua.procedures.constants import FeeCollection
 from motcua.procedures.eforms import (
@@ -75,6 +74,8 @@ from motcua.procedures.eforms import (
 )
 from motcua.procedures.models import ComponentSpec, FeeRule, ProcedureVariant, ProcedureVersion
 from motcua.procedures.selectors import procedure_version_list_current
+
+from .selectors import memberships_today
 
 # How many procedures the choice list shows at most (the search narrows it).
 PROCEDURE_LIMIT = 300
@@ -102,10 +103,7 @@ FEE_LATER = "later"
 
 def reception_agencies(*, user: User) -> list[Agency]:
     """The agencies where ``user`` is a reception (one-stop) officer today, by name."""
-    day = today()
-    ids = StaffMembership.objects.filter(
-        valid_on_q(day), valid_on_q(day, "agency__"), user=user, role=Role.RECEPTION_OFFICER
-    ).values("agency_id")
+    ids = memberships_today(user=user, roles=[Role.RECEPTION_OFFICER]).values("agency_id")
     return list(Agency.objects.filter(pk__in=ids).select_related("unit").order_by("name", "id"))
 
 
@@ -895,13 +893,8 @@ def _guidance_items(screen: Screen) -> list[dict[str, Any]]:
     """Everything missing at once (NĐ 61 Art 15(3)): unticked components, then typed lines."""
     rows: list[dict[str, Any]] = []
     data = screen.form.cleaned_data
-    for row in screen.checklist:
-        if row.spec.replaced_by_eform or row.spec.replaced_by_database:
-            continue
-        if data.get(f"got_{row.spec.pk}") or row.files:
-            continue
-        if not row.spec.required and not data.get(f"got_{row.spec.pk}"):
-            continue
+    # The same rows as "missing" blocks receiving: the sheet lists what receipt would need.
+    for row in _missing_rows(screen):
         spec = row.spec
         rows.append(
             {
@@ -1036,18 +1029,14 @@ def batch_receipt_context(*, user: User, session: SessionBase) -> dict[str, Any]
             {
                 "no": i,
                 "dossier": d,
-                "received": _short(d.received_at or d.submitted_at),
-                "due": _short(d.due_at),
+                "received": short_instant(d.received_at or d.submitted_at),
+                "due": short_instant(d.due_at),
             }
             for i, d in enumerate(dossiers, start=1)
         ],
         "officer": user.full_name or user.get_username(),
         "copies": [_("Bản lưu tại Bộ phận Một cửa"), _("Bản giao người nộp hồ sơ")],
     }
-
-
-def _short(value: dt.datetime | None) -> str:
-    return timezone.localtime(value).strftime("%H:%M %d/%m/%Y") if value else ""
 
 
 def batch_receipt_pdf(ctx: dict[str, Any], *, base_url: str = "") -> bytes:

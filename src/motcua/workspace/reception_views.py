@@ -37,7 +37,7 @@ from .reception import (
     reception_refuse,
     screen_build,
 )
-from .views import _user, staff_required
+from .views import _user, pdf_response, staff_required
 
 # GET parameters of the reception page (links from elsewhere, bookmarks).
 GET_PARAMS = {
@@ -46,13 +46,6 @@ GET_PARAMS = {
     "truong_hop": "variant_code",
     "tim": "procedure_query",
 }
-
-
-def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _page(request: HttpRequest, screen: Screen, *, status: int = 200) -> HttpResponse:
@@ -101,7 +94,7 @@ def reception(request: HttpRequest) -> HttpResponseBase:
     elif action == Action.GUIDE:
         sheet = reception_guidance(screen=screen, by=user, base_url=request.build_absolute_uri("/"))
         if sheet is not None:
-            return _pdf_response(sheet[1], "mau-02-huong-dan-bo-sung.pdf")
+            return pdf_response(sheet[1], "mau-02-huong-dan-bo-sung.pdf")
     return _page(request, screen, status=400 if screen.has_errors else 200)
 
 
@@ -141,7 +134,7 @@ def reception_batch_receipt(request: HttpRequest) -> HttpResponse:
     if ctx is None:
         raise Http404("batch")
     if request.GET.get("pdf"):
-        return _pdf_response(
+        return pdf_response(
             batch_receipt_pdf(ctx, base_url=request.build_absolute_uri("/")),
             "giay-tiep-nhan-nhieu-ho-so.pdf",
         )

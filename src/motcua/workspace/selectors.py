@@ -9,6 +9,7 @@ scoped by :func:`motcua.dossiers.selectors.dossier_access_q` (jurisdiction).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from motcua.accounts.constants import UserKind
 from motcua.accounts.models import User
 from motcua.calendars.selectors import work_calendar_for
 from motcua.calendars.workingtime import add_working_time
@@ -72,6 +74,43 @@ QUEUE_LABELS: dict[Queue, str | Promise] = {
 }
 
 
+def memberships_today(
+    *, user: User, roles: Iterable[Role] | None = None
+) -> QuerySet[StaffMembership]:
+    """``user``'s memberships valid today in an agency valid today (``roles``: only those).
+
+    The one filter behind every "who holds which role where" of the workspace
+    (the desk, its tools, reception, the counter, oversight).
+    """
+    day = today()
+    rows = StaffMembership.objects.filter(valid_on_q(day), valid_on_q(day, "agency__"), user=user)
+    return rows if roles is None else rows.filter(role__in=sorted(roles))
+
+
+def assign_candidates(*, dossier: Dossier) -> list[User]:
+    """Officers the engine accepts as the handler of ``dossier``'s current step; one query.
+
+    Active staff acting in the competent agency today, in the step's role (any
+    acting role without a workflow step): the rule
+    :func:`motcua.dossiers.services._do_assign` checks (and still decides).
+    Sorted by name in Python, so both databases give the same order.
+    """
+    day = today()
+    step = dossier.current_step
+    users = {
+        m.user.pk: m.user
+        for m in StaffMembership.objects.filter(
+            valid_on_q(day),
+            valid_on_q(day, "agency__"),
+            agency_id=dossier.competent_agency_id,
+            role__in=[step.role] if step is not None else sorted(ACTING_ROLES),
+            user__is_active=True,
+            user__kind=UserKind.STAFF,
+        ).select_related("user")
+    }
+    return sorted(users.values(), key=lambda u: (str(u).casefold(), u.username))
+
+
 @dataclass(frozen=True)
 class Desk:
     """Who is looking and when: the official, their acting roles per agency, the clock."""
@@ -95,28 +134,31 @@ class Filters:
 
 
 def desk_for(*, user: User, now: dt.datetime | None = None) -> Desk:
-    """The official's desk: acting roles per agency (one query) and the 1-day horizon.
-
-    The horizon is counted on the working calendar of the official's first
-    agency (all agencies of a province share the national calendar unless one
-    announces days of its own).
-    """
+    """The official's desk: acting roles per agency (one query) and the 1-day horizon
+    (:func:`one_working_day_from`, on the calendar of the official's first agency)."""
     now = now or timezone.now()
     roles: dict[int, set[Role]] = {}
-    rows = StaffMembership.objects.filter(
-        valid_on_q(today()), valid_on_q(today(), "agency__"), user=user, role__in=ACTING_ROLES
-    ).values_list("agency_id", "role")
+    rows = memberships_today(user=user, roles=ACTING_ROLES).values_list("agency_id", "role")
     for agency_id, role in rows:
         roles.setdefault(agency_id, set()).add(Role(role))
-    agency = Agency.objects.filter(pk=min(roles)).first() if roles else None
-    cal = work_calendar_for(agency=agency)
-    soon = add_working_time(now, dt.timedelta(hours=float(cal.hours_per_working_day)), cal)
     return Desk(
         user=user,
         roles={a: frozenset(r) for a, r in roles.items()},
         now=now,
-        soon=soon,
+        soon=one_working_day_from(now, agency_ids=roles),
     )
+
+
+def one_working_day_from(now: dt.datetime, *, agency_ids: Iterable[int]) -> dt.datetime:
+    """The "due within 1 working day" horizon of the staff home and of oversight; one query.
+
+    Counted on the working calendar of the first of ``agency_ids`` (all agencies
+    of a province share the national calendar unless one announces days of its own).
+    """
+    first = min(agency_ids, default=None)
+    agency = Agency.objects.filter(pk=first).first() if first is not None else None
+    cal = work_calendar_for(agency=agency)
+    return add_working_time(now, dt.timedelta(hours=float(cal.hours_per_working_day)), cal)
 
 
 def queue_q(desk: Desk, queue: Queue) -> Q:
@@ -226,13 +268,7 @@ def tools_for(*, user: User) -> Tools:
 
     from .oversight import OVERSIGHT_ROLES
 
-    day = today()
-    roles = {
-        Role(role)
-        for role in StaffMembership.objects.filter(
-            valid_on_q(day), valid_on_q(day, "agency__"), user=user
-        ).values_list("role", flat=True)
-    }
+    roles = {Role(role) for role in memberships_today(user=user).values_list("role", flat=True)}
     return Tools(
         reception=Role.RECEPTION_OFFICER in roles,
         returning=bool(roles & RETURN_ROLES),

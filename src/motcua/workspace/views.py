@@ -186,7 +186,12 @@ def official_form(request: HttpRequest, code: str, form: str) -> HttpResponseBas
         )
     except FormNotApplicable as error:
         raise Http404(form) from error
+    return pdf_response(pdf, f"{dossier.code}-{chosen.value}.pdf")
+
+
+def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    """A printable PDF shown in the browser, never cached (it holds personal data)."""
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{dossier.code}-{chosen.value}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response

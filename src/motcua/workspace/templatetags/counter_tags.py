@@ -7,12 +7,9 @@ from typing import Any
 from django import template
 
 from motcua.accounts.models import User
-from motcua.dossiers.constants import DossierStatus, ReturnMode
-from motcua.dossiers.models import Delivery
+from motcua.dossiers.constants import DossierStatus
 from motcua.payments.constants import PaymentStatus
-from motcua.payments.services import PAYABLE_COLLECTIONS
-from motcua.postal.selectors import shipment_for_dossier
-from motcua.workspace.counter import may_collect
+from motcua.workspace.counter import delivery_state, may_collect, unpaid_fees
 from motcua.workspace.dossier import StaffDossierPage
 
 register = template.Library()
@@ -26,11 +23,7 @@ def counter_fees_panel(context: dict[str, Any], page: StaffDossierPage) -> dict[
     """
     user = context["request"].user
     dossier = page.dossier
-    unpaid = [
-        fee
-        for fee in page.fees
-        if fee.collection in PAYABLE_COLLECTIONS and (fee.amount or 0) > 0 and fee.paid_at is None
-    ]
+    unpaid = unpaid_fees(dossier=dossier, fees=page.fees)
     return {
         "request": context["request"],
         "csrf_token": context.get("csrf_token"),
@@ -49,13 +42,9 @@ def counter_fees_panel(context: dict[str, Any], page: StaffDossierPage) -> dict[
 def counter_return_panel(page: StaffDossierPage) -> dict[str, Any]:
     """Where the result stands: ready to hand over, by post (waybill, label), or returned."""
     dossier = page.dossier
-    delivery = Delivery.objects.filter(dossier=dossier).first()
-    postal = delivery is not None and delivery.mode == ReturnMode.POSTAL
     return {
         "dossier": dossier,
-        "delivery": delivery,
         "resolved": dossier.status == DossierStatus.RESOLVED,
         "returned": dossier.status == DossierStatus.RETURNED,
-        "shipment": shipment_for_dossier(dossier=dossier) if postal else None,
-        "postal": postal,
+        **delivery_state(dossier=dossier),
     }
