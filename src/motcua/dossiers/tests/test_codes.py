@@ -166,29 +166,27 @@ class DossierCodeConcurrencyTests(TransactionTestCase):
     ISSUANCES = 200 if connection.vendor == "postgresql" else 20
     THREADS = 32 if connection.vendor == "postgresql" else 10
 
-    def test_it_issues_distinct_gapless_codes_under_concurrency(self) -> None:
-        agency = CodedAgencyFactory(code="000.00.06.H57")
-        at = dt.datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+    def race(self, jobs: list[Callable[[], str]]) -> list[str]:
+        """Run ``jobs`` from THREADS threads released together, each job in its own transaction.
+
+        Each thread has its own connection; the codes the jobs returned, in any order.
+        """
         barrier = threading.Barrier(self.THREADS)
-        tickets = queue.SimpleQueue[int]()
-        for ticket in range(self.ISSUANCES):
-            tickets.put(ticket)
+        pending = queue.SimpleQueue[Callable[[], str]]()
+        for job in jobs:
+            pending.put(job)
         codes: list[str] = []
         errors: list[BaseException] = []
-
-        def issue() -> str:
-            return _retrying(lambda: dossier_code_issue(agency=agency, at=at))
 
         def worker() -> None:
             try:
                 barrier.wait(timeout=30)  # all connections race from the same instant
                 while True:
                     try:
-                        tickets.get_nowait()
+                        job = pending.get_nowait()
                     except queue.Empty:
                         return
-                    code = issue()
-                    codes.append(code)
+                    codes.append(_retrying(job))
             except BaseException as exc:  # surfaced in the main thread below
                 errors.append(exc)
             finally:
@@ -199,8 +197,13 @@ class DossierCodeConcurrencyTests(TransactionTestCase):
             thread.start()
         for thread in threads:
             thread.join(timeout=120)
-
         self.assertEqual(errors, [])
+        return codes
+
+    def test_it_issues_distinct_gapless_codes_under_concurrency(self) -> None:
+        agency = CodedAgencyFactory(code="000.00.06.H57")
+        at = dt.datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+        codes = self.race([lambda: dossier_code_issue(agency=agency, at=at)] * self.ISSUANCES)
         self.assertEqual(len(set(codes)), self.ISSUANCES, "duplicate codes were issued")
         numbers = sorted(int(re.fullmatch(r".*-260310-(\d{4,})", c)[1]) for c in codes)
         self.assertEqual(numbers, list(range(1, self.ISSUANCES + 1)), "numbers have gaps")
@@ -214,34 +217,12 @@ class DossierCodeConcurrencyTests(TransactionTestCase):
         world = make_world()
         at = dt.datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
         DossierCodeCounter.objects.filter(agency=world.center).delete()
-        dossiers = queue.SimpleQueue[Dossier]()
-        for dossier in _placeholder_dossiers(world.receive(), self.ISSUANCES):
-            dossiers.put(dossier)
-        barrier = threading.Barrier(self.THREADS)
-        errors: list[BaseException] = []
-
-        def worker() -> None:
-            try:
-                barrier.wait(timeout=30)
-                while True:
-                    try:
-                        dossier = dossiers.get_nowait()
-                    except queue.Empty:
-                        return
-                    _retrying(
-                        lambda d=dossier: dossier_code_assign(dossier=d, agency=world.center, at=at)
-                    )
-            except BaseException as exc:
-                errors.append(exc)
-            finally:
-                connections.close_all()
-
-        threads = [threading.Thread(target=worker) for _ in range(self.THREADS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-        self.assertEqual(errors, [])
+        self.race(
+            [
+                lambda d=dossier: dossier_code_assign(dossier=d, agency=world.center, at=at)
+                for dossier in _placeholder_dossiers(world.receive(), self.ISSUANCES)
+            ]
+        )
         codes = list(
             Dossier.objects.filter(code__contains="-260310-", received_by=world.center)
             .exclude(code__startswith="~")
